@@ -1,0 +1,1 @@
+"""plancascade's engine: our thin layer over SpiffWorkflow (no Flask here)."""

@@ -1,0 +1,30 @@
+"""SQLAlchemy 2 models of plancascade."""
+from models.base import Base
+from models.org import PROVINCE_WIDE_ROLES, Role, RoleMembership, Substitution, Unit, UnitKind, User
+from models.plans import (
+    Plan,
+    PlanKpi,
+    PlanStatus,
+    PlanTask,
+    TemplateTask,
+    UnitPlan,
+    UnitPlanStatus,
+)
+from models.workflow import (
+    AuditEvent,
+    CalendarDay,
+    HumanTask,
+    HumanTaskStatus,
+    InstanceStatus,
+    Notification,
+    ProcessDefinition,
+    ProcessInstance,
+    Timer,
+)
+
+__all__ = [
+    "AuditEvent", "Base", "CalendarDay", "HumanTask", "HumanTaskStatus", "InstanceStatus",
+    "Notification", "PROVINCE_WIDE_ROLES", "Plan", "PlanKpi", "PlanStatus", "PlanTask",
+    "ProcessDefinition", "ProcessInstance", "Role", "RoleMembership", "Substitution",
+    "TemplateTask", "Timer", "Unit", "UnitKind", "UnitPlan", "UnitPlanStatus", "User",
+]
