@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Install the test dependencies and run the whole suite on SQLite, then on PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python3 -m pip install -q --disable-pip-version-check -e ".[test]"
+bash scripts/browser.sh >&2
+
+echo "== Bộ kiểm thử trên SQLite"
+python3 -m pytest tests "$@"
+
+echo "== Bộ kiểm thử trên PostgreSQL"
+url=$(bash scripts/postgres.sh start)
+trap 'bash scripts/postgres.sh stop' EXIT
+TEST_DATABASE_URL="$url" python3 -m pytest tests "$@"
