@@ -12,11 +12,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, runtime, unit_plans
+from engine import audit, calendars, definitions, runtime, unit_plans
 from engine.errors import NotFoundError
+from engine.workcalendar import WorkCalendar
 from models import Plan, ProcessInstance, Unit
 
-StartData = Callable[[Session, Plan, Unit], dict[str, Any]]
+StartData = Callable[[Session, Plan, Unit, WorkCalendar], dict[str, Any]]
 
 START_DATA: dict[str, StartData] = {
     "unit_plan": unit_plans.start_data,
@@ -53,13 +54,16 @@ def run(session: Session, plan_id: int, process_key: str, *, round_key: str = ""
         ProcessInstance.process_key == process_key, ProcessInstance.plan_id == plan_id,
         ProcessInstance.round_key == round_key)))
     started = skipped = 0
+    calendar = calendars.load(session)
+    definition = definitions.latest(session, process_key)
     for unit in target_units(session, plan):
         if unit.id in existing:
             skipped += 1
             continue
-        data = START_DATA[process_key](session, plan, unit)
+        data = START_DATA[process_key](session, plan, unit, calendar)
         runtime.start(session, process_key, plan_id=plan.id, unit_id=unit.id, data=data,
-                      round_key=round_key, due_date=plan.adoption_due_date, actor_id=actor_id)
+                      round_key=round_key, due_date=plan.adoption_due_date, actor_id=actor_id,
+                      definition=definition)
         started += 1
         if after_each is not None:
             after_each(started)

@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
@@ -33,8 +34,18 @@ class FormDefinition:
         return str(self.schema.get("title", self.key))
 
     def validate(self, data: Mapping[str, Any]) -> dict[str, Any]:
-        """Return `data` when it satisfies the schema; raise FieldErrors otherwise."""
-        validator = _validator(self.key, json.dumps(self.schema, sort_keys=True))
+        """Return `data` when it satisfies the schema; raise FieldErrors otherwise.
+
+        A compiled validator (fastjsonschema) answers the common, valid case in a fraction of
+        a millisecond; only invalid data goes through jsonschema to collect every message.
+        """
+        schema_text = json.dumps(self.schema, sort_keys=True)
+        try:
+            _compiled(self.key, schema_text)(data)
+            return dict(data)
+        except fastjsonschema.JsonSchemaException:
+            pass
+        validator = _validator(self.key, schema_text)
         errors: dict[str, str] = {}
         for error in sorted(validator.iter_errors(data), key=lambda e: list(e.path)):
             path, message = _translate(error)
@@ -42,6 +53,21 @@ class FormDefinition:
         if errors:
             raise FieldErrors(errors)
         return dict(data)
+
+
+def _is_iso_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
+
+
+@lru_cache(maxsize=128)
+def _compiled(key: str, schema_text: str) -> Any:
+    return fastjsonschema.compile(json.loads(schema_text), formats={"date": _is_iso_date})
 
 
 @lru_cache(maxsize=128)

@@ -23,7 +23,14 @@ from sqlalchemy.orm import Session
 from engine import audit, clock, definitions, notifications
 from engine.sandbox import Effects, collect_effects, make_script_engine
 from engine.serialization import dump_state, load_state
-from models import HumanTask, HumanTaskStatus, InstanceStatus, ProcessInstance, Timer
+from models import (
+    HumanTask,
+    HumanTaskStatus,
+    InstanceStatus,
+    ProcessDefinition,
+    ProcessInstance,
+    Timer,
+)
 
 SCRIPT_ENGINE = make_script_engine()
 MAX_DEPTH = 10**9
@@ -45,9 +52,10 @@ def load(instance: ProcessInstance) -> BpmnWorkflow:
 
 def start(session: Session, process_key: str, *, plan_id: int, unit_id: int,
           data: Mapping[str, Any], round_key: str = "", due_date: date | None = None,
-          actor_id: int | None = None, parent_instance_id: int | None = None) -> ProcessInstance:
+          actor_id: int | None = None, parent_instance_id: int | None = None,
+          definition: ProcessDefinition | None = None) -> ProcessInstance:
     """Create an instance of the newest version of `process_key` and run it to its first wait."""
-    definition = definitions.latest(session, process_key)
+    definition = definition or definitions.latest(session, process_key)
     spec, subs = definitions.specs_for(definition)
     workflow = BpmnWorkflow(spec, subs, script_engine=SCRIPT_ENGINE)
     for task in workflow.get_tasks(state=TaskState.READY):

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from engine import calendars, clock
 from engine.errors import FieldErrors
-from engine.workcalendar import business_date
+from engine.workcalendar import WorkCalendar, business_date
 from models import HumanTask, Plan, PlanKpi, TemplateTask, Unit, UnitPlan, UnitPlanStatus
 
 
@@ -26,10 +26,11 @@ def ensure(session: Session, plan: Plan, unit: Unit) -> UnitPlan:
     return record
 
 
-def start_data(session: Session, plan: Plan, unit: Unit) -> dict[str, Any]:
+def start_data(session: Session, plan: Plan, unit: Unit,
+               calendar: WorkCalendar) -> dict[str, Any]:
     """Return the start data of a unit_plan instance: ids and the deadline's timer moments."""
     ensure(session, plan, unit)
-    schedule = calendars.deadline_schedule(calendars.load(session), plan.adoption_due_date,
+    schedule = calendars.deadline_schedule(calendar, plan.adoption_due_date,
                                            plan.reminder_days_before, plan.grace_days)
     return {"plan_id": plan.id, "unit_id": unit.id, **schedule}
 
