@@ -2,26 +2,32 @@
 
 Idempotent: units that already have an instance are skipped, so an interrupted or repeated
 cascade never duplicates work; the unique key on process_instance guards concurrent runs.
+The same mechanism works one level down: a commune's quarterly report cascades to its
+internal departments.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, calendars, definitions, runtime, unit_plans
+from engine import audit, calendars, definitions, inspections, reports, rounds, runtime, unit_plans
 from engine.errors import NotFoundError
 from engine.workcalendar import WorkCalendar
-from models import Plan, ProcessInstance, Unit
+from models import Plan, ProcessDefinition, ProcessInstance, Unit, UnitKind
 
-StartData = Callable[[Session, Plan, Unit, WorkCalendar], dict[str, Any]]
 
-START_DATA: dict[str, StartData] = {
-    "unit_plan": unit_plans.start_data,
-}
+@dataclass(frozen=True)
+class Target:
+    """How a process is cascaded: to whom, with which start data and due date."""
+
+    units: Callable[[Session, Plan, Unit | None], list[Unit]]
+    start_data: Callable[[Session, Plan, Unit, WorkCalendar, str], dict[str, Any]]
+    due: Callable[[Plan, str], date | None]
 
 
 @dataclass(frozen=True)
@@ -32,14 +38,39 @@ class CascadeResult:
     skipped: int
 
 
-def target_units(session: Session, plan: Plan) -> list[Unit]:
+def target_units(session: Session, plan: Plan, parent: Unit | None = None) -> list[Unit]:
     """Return the active units of the kinds the plan is addressed to."""
     return list(session.scalars(select(Unit).where(
         Unit.kind.in_(list(plan.target_kinds)), Unit.active.is_(True)).order_by(Unit.id)))
 
 
+def internal_units(session: Session, plan: Plan, parent: Unit | None) -> list[Unit]:
+    """Return the active internal departments of `parent`."""
+    if parent is None:
+        return []
+    return list(session.scalars(select(Unit).where(
+        Unit.parent_id == parent.id, Unit.kind == UnitKind.INTERNAL,
+        Unit.active.is_(True)).order_by(Unit.id)))
+
+
+TARGETS: dict[str, Target] = {
+    "unit_plan": Target(target_units, lambda s, p, u, c, r: unit_plans.start_data(s, p, u, c),
+                        lambda p, r: p.adoption_due_date),
+    "quarterly_report": Target(target_units, reports.start_data, rounds.quarterly_due),
+    "internal_report": Target(internal_units, reports.internal_start_data, rounds.internal_due),
+    "inspection": Target(lambda s, p, u: inspections.pending_units(s, p.id),
+                         inspections.start_data, lambda p, r: rounds.inspection_due(p)),
+}
+
+
+def _existing(session: Session, plan_id: int, process_key: str, round_key: str) -> set[int]:
+    return set(session.scalars(select(ProcessInstance.unit_id).where(
+        ProcessInstance.process_key == process_key, ProcessInstance.plan_id == plan_id,
+        ProcessInstance.round_key == round_key)))
+
+
 def run(session: Session, plan_id: int, process_key: str, *, round_key: str = "",
-        actor_id: int | None = None,
+        actor_id: int | None = None, parent: ProcessInstance | None = None,
         after_each: Callable[[int], None] | None = None) -> CascadeResult:
     """Start `process_key` for every target unit of the plan that has no instance yet.
 
@@ -48,25 +79,55 @@ def run(session: Session, plan_id: int, process_key: str, *, round_key: str = ""
     plan = session.get(Plan, plan_id)
     if plan is None:
         raise NotFoundError("Không tìm thấy kế hoạch")
-    if process_key not in START_DATA:
+    target = TARGETS.get(process_key)
+    if target is None:
         raise NotFoundError(f"Quy trình '{process_key}' không hỗ trợ giao xuống đơn vị")
-    existing = set(session.scalars(select(ProcessInstance.unit_id).where(
-        ProcessInstance.process_key == process_key, ProcessInstance.plan_id == plan_id,
-        ProcessInstance.round_key == round_key)))
-    started = skipped = 0
+    parent_unit = session.get(Unit, parent.unit_id) if parent is not None else None
+    existing = _existing(session, plan_id, process_key, round_key)
     calendar = calendars.load(session)
     definition = definitions.latest(session, process_key)
-    for unit in target_units(session, plan):
+    started = skipped = 0
+    for unit in target.units(session, plan, parent_unit):
         if unit.id in existing:
             skipped += 1
             continue
-        data = START_DATA[process_key](session, plan, unit, calendar)
-        runtime.start(session, process_key, plan_id=plan.id, unit_id=unit.id, data=data,
-                      round_key=round_key, due_date=plan.adoption_due_date, actor_id=actor_id,
-                      definition=definition)
+        _start_one(session, plan, unit, process_key, round_key, calendar, definition,
+                   actor_id, parent)
         started += 1
         if after_each is not None:
             after_each(started)
     audit.record(session, "plan.cascaded", actor_id=actor_id, process_key=process_key,
-                 plan_id=plan_id, started=started, skipped=skipped)
+                 plan_id=plan_id, round=round_key, started=started, skipped=skipped,
+                 parent_instance_id=parent.id if parent else None)
     return CascadeResult(started=started, skipped=skipped)
+
+
+def _start_one(session: Session, plan: Plan, unit: Unit, process_key: str, round_key: str,
+               calendar: WorkCalendar, definition: ProcessDefinition, actor_id: int | None,
+               parent: ProcessInstance | None) -> ProcessInstance:
+    target = TARGETS[process_key]
+    data = target.start_data(session, plan, unit, calendar, round_key)
+    due = date.fromisoformat(data["due_date"]) if "due_date" in data else target.due(plan, round_key)
+    instance = runtime.start(session, process_key, plan_id=plan.id, unit_id=unit.id, data=data,
+                             round_key=round_key, due_date=due, actor_id=actor_id,
+                             definition=definition,
+                             parent_instance_id=parent.id if parent else None)
+    if process_key == "quarterly_report" and unit.children:
+        run(session, plan.id, "internal_report", round_key=round_key, actor_id=actor_id,
+            parent=instance)
+    return instance
+
+
+def start_province_process(session: Session, plan: Plan, process_key: str, round_key: str,
+                           data: dict[str, Any]) -> ProcessInstance:
+    """Start a province-level process once per (plan, round): e.g. a round's aggregation."""
+    province = session.scalars(select(Unit).where(Unit.kind == UnitKind.PROVINCE)).first()
+    if province is None:
+        raise NotFoundError("Chưa có đơn vị cấp tỉnh")
+    existing = session.scalars(select(ProcessInstance).where(
+        ProcessInstance.process_key == process_key, ProcessInstance.plan_id == plan.id,
+        ProcessInstance.round_key == round_key, ProcessInstance.unit_id == province.id)).first()
+    if existing is not None:
+        return existing
+    return runtime.start(session, process_key, plan_id=plan.id, unit_id=province.id, data=data,
+                         round_key=round_key)

@@ -1,4 +1,4 @@
-"""What a task page shows beside its form: KPI and task names, province targets, reviewers' comments."""
+"""What a task page shows beside its form: KPI and task names, targets, reviewers' comments."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.tasks import TaskView
+from engine.unit_plans import template_kind
 from models import (
     AuditEvent,
     PlanKpi,
@@ -19,7 +20,6 @@ from models import (
     UnitPlanStatus,
     User,
 )
-from engine.unit_plans import template_kind
 
 
 @dataclass(frozen=True)

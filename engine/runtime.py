@@ -20,7 +20,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from engine import audit, clock, definitions, notifications
+from engine import audit, clock, definitions, effects as effect_handlers, messages
 from engine.sandbox import Effects, collect_effects, make_script_engine
 from engine.serialization import dump_state, load_state
 from models import (
@@ -87,7 +87,7 @@ def advance(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,
             instance.error_message = str(exc)[:2000]
             audit.record(session, "instance.error", instance_id=instance.id,
                          unit_id=instance.unit_id, message=instance.error_message)
-    notifications.apply_effects(session, instance, effects, actor_id=actor_id)
+    effect_handlers.apply_effects(session, instance, effects, actor_id=actor_id)
     save(session, instance, workflow)
     return effects
 
@@ -102,6 +102,8 @@ def save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow) ->
                      unit_id=instance.unit_id)
     _project_human_tasks(session, instance, workflow)
     _index_timers(session, instance, workflow)
+    messages.collect_thrown(session, instance, workflow)
+    messages.index_subscriptions(session, instance, workflow)
     session.flush()
 
 

@@ -50,7 +50,14 @@ class Effects:
 
     notifications: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
     escalations: list[str] = field(default_factory=list)
-    cascades: list[str] = field(default_factory=list)
+    cascades: list[tuple[str, str]] = field(default_factory=list)
+    aggregations: list[str] = field(default_factory=list)
+    inspections: int = 0
+
+    def __bool__(self) -> bool:
+        """Tell whether any effect was requested."""
+        return bool(self.notifications or self.escalations or self.cascades
+                    or self.aggregations or self.inspections)
 
 
 _effects: ContextVar[Effects | None] = ContextVar("plancascade_effects", default=None)
@@ -74,9 +81,19 @@ def escalate(role: str) -> None:
     _current_effects().escalations.append(str(role))
 
 
-def cascade(process_key: str) -> None:
-    """Ask the engine to start `process_key` for every target unit of the plan."""
-    _current_effects().cascades.append(str(process_key))
+def cascade(process_key: str, round_key: str = "") -> None:
+    """Ask the engine to start `process_key` (for `round_key`) for every target unit of the plan."""
+    _current_effects().cascades.append((str(process_key), str(round_key)))
+
+
+def aggregate(round_key: str) -> None:
+    """Ask the engine to compute the province report of `round_key` and start its review."""
+    _current_effects().aggregations.append(str(round_key))
+
+
+def start_inspections() -> None:
+    """Ask the engine to start an inspection for every unit selected for inspection."""
+    _current_effects().inspections += 1
 
 
 def _safe_range(*args: int) -> range:
@@ -94,7 +111,8 @@ SAFE_BUILTINS: dict[str, Any] = {
 }
 
 SCRIPT_FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "notify": notify, "escalate": escalate, "cascade": cascade,
+    "notify": notify, "escalate": escalate, "cascade": cascade, "aggregate": aggregate,
+    "start_inspections": start_inspections,
 }
 
 

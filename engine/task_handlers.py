@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from engine import province_plans, unit_plans
+from engine import aggregation, inspections, province_plans, reports, unit_plans
 from models import HumanTask
 
 
@@ -35,6 +35,16 @@ HANDLERS: dict[str, Handler] = {
     "unit_plan_review": Handler(unit_plans.prefill, unit_plans.apply),
     "province_plan_draft": Handler(province_plans.prefill, province_plans.apply),
     "province_plan_approve": Handler(province_plans.prefill, province_plans.apply),
+    "quarterly_report_fill": Handler(reports.prefill, reports.apply),
+    "quarterly_report_approve": Handler(reports.prefill, reports.apply),
+    "quarterly_report_review": Handler(reports.prefill, reports.apply),
+    "internal_report_fill": Handler(reports.prefill, reports.apply),
+    "inspection_select": Handler(inspections.prefill, inspections.apply),
+    "inspection_findings": Handler(inspections.prefill, inspections.apply),
+    "inspection_conclusion": Handler(inspections.prefill, inspections.apply),
+    "inspection_remediation": Handler(inspections.prefill, inspections.apply),
+    "aggregation_review": Handler(aggregation.prefill, aggregation.apply),
+    "aggregation_approve": Handler(aggregation.prefill, aggregation.apply),
 }
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from engine import clock, runtime
+from engine import clock, messages, runtime
 from models import InstanceStatus, ProcessInstance, Timer
 
 
@@ -18,6 +18,7 @@ class TickResult:
     due_instances: int
     advanced: int
     skipped: int
+    messages: int = 0
 
 
 def due_instance_ids(session: Session, now: datetime, limit: int) -> list[int]:
@@ -40,7 +41,7 @@ def fire_instance(session: Session, instance_id: int) -> bool:
 
 
 def tick(session: Session, *, batch: int = 500, commit: bool = True) -> TickResult:
-    """Fire every timer due at clock.now(); each instance is advanced and committed on its own.
+    """Fire every timer due at clock.now() and deliver queued messages; commit per instance.
 
     Idempotent: an instance whose timer already fired has no due row left, so a second tick
     (or a second worker) finds nothing to do for it. Each instance is visited once per tick.
@@ -62,4 +63,8 @@ def tick(session: Session, *, batch: int = 500, commit: bool = True) -> TickResu
             if commit:
                 session.commit()
         session.flush()
-    return TickResult(due_instances=len(visited), advanced=advanced, skipped=skipped)
+    delivered = messages.deliver_pending(session)
+    if commit:
+        session.commit()
+    return TickResult(due_instances=len(visited), advanced=advanced, skipped=skipped,
+                      messages=delivered)

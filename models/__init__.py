@@ -10,6 +10,16 @@ from models.plans import (
     UnitPlan,
     UnitPlanStatus,
 )
+from models.reporting import (
+    AggregateReport,
+    BpmnMessage,
+    ExtensionRequest,
+    ExtensionStatus,
+    Inspection,
+    MessageSubscription,
+    Report,
+    ReportStatus,
+)
 from models.workflow import (
     AuditEvent,
     CalendarDay,
@@ -23,6 +33,8 @@ from models.workflow import (
 )
 
 __all__ = [
+    "AggregateReport", "BpmnMessage", "ExtensionRequest", "ExtensionStatus", "Inspection",
+    "MessageSubscription", "Report", "ReportStatus",
     "AuditEvent", "Base", "CalendarDay", "HumanTask", "HumanTaskStatus", "InstanceStatus",
     "Notification", "PROVINCE_WIDE_ROLES", "Plan", "PlanKpi", "PlanStatus", "PlanTask",
     "ProcessDefinition", "ProcessInstance", "Role", "RoleMembership", "Substitution",

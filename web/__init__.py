@@ -9,12 +9,27 @@ from flask import Flask
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Create the Flask application (no database writes, no environment reads at import)."""
+    from web import errors
+    from web.api import bp as api_bp
+    from web.auth import bp as auth_bp
     from web.config import load_config
     from web.database import init_db
+    from web.extensions import csrf, login_manager
     from web.health import bp as health_bp
+    from web.inbox import bp as inbox_bp
+    from web.tasks import bp as tasks_bp
+    from web.templating import init_templating
 
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(load_config(config))
     init_db(app)
-    app.register_blueprint(health_bp)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+    init_templating(app)
+    errors.register(app)
+    csrf.exempt(api_bp)
+    for blueprint in (health_bp, auth_bp, inbox_bp, tasks_bp, api_bp):
+        app.register_blueprint(blueprint)
     return app

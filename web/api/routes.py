@@ -1,0 +1,123 @@
+"""The JSON API of DESIGN §7: session login, units, my tasks, one task, completion."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required, logout_user
+
+from engine import accounts, directory, forms, tasks
+from engine.errors import FieldErrors
+from engine.tasks import TaskView
+from web.auth.identity import current_actor
+from web.auth.routes import BAD_CREDENTIALS, INACTIVE, sign_in
+from web.database import db_session
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+DEFAULT_LIMIT = 200
+MAX_LIMIT = 1000
+
+
+def error(message: str, status: int, **extra: Any) -> ResponseReturnValue:
+    """Return the API's error shape: {"error": message, ...} with a 4xx status."""
+    return jsonify({"error": message, **extra}), status
+
+
+@bp.before_request
+def require_json_body() -> ResponseReturnValue | None:
+    """Refuse POSTs that are not JSON: with CSRF exempt here, this stops cross-site forms."""
+    if request.method == "POST" and not request.is_json:
+        return error("Yêu cầu phải gửi dữ liệu JSON (Content-Type: application/json)", 415)
+    return None
+
+
+def _json_object() -> dict[str, Any] | None:
+    body = request.get_json(silent=True)
+    return body if isinstance(body, dict) else None
+
+
+def _identity_json() -> dict[str, Any]:
+    identity = current_user.identity
+    return {"username": identity.username, "full_name": identity.full_name,
+            "unit": identity.unit_name, "roles": list(identity.roles)}
+
+
+@bp.post("/login")
+def login() -> ResponseReturnValue:
+    """Sign in with {"username", "password"}; the session cookie carries the sign-in."""
+    body = _json_object()
+    if body is None or not isinstance(body.get("username"), str) \
+            or not isinstance(body.get("password"), str):
+        return error("Cần gửi username và password", 400)
+    identity = accounts.authenticate(db_session(), body["username"], body["password"])
+    if identity is None:
+        return error(BAD_CREDENTIALS, 401)
+    if not identity.active:
+        return error(INACTIVE, 403)
+    sign_in(identity)
+    return jsonify(_identity_json())
+
+
+@bp.post("/logout")
+def logout() -> ResponseReturnValue:
+    """End the session."""
+    logout_user()
+    return jsonify({"ok": True})
+
+
+@bp.get("/units")
+@login_required
+def list_units() -> ResponseReturnValue:
+    """Return every active unit: [{code, name, kind}]."""
+    return jsonify([{"code": u.code, "name": u.name, "kind": u.kind}
+                    for u in directory.list_units(db_session())])
+
+
+def _task_json(view: TaskView) -> dict[str, Any]:
+    return {"id": view.id, "title": view.title, "process": view.process_key,
+            "unit": view.unit_code, "role": view.role,
+            "due": view.due_date.isoformat() if view.due_date else None, "form": view.form_key}
+
+
+@bp.get("/tasks")
+@login_required
+def list_tasks() -> ResponseReturnValue:
+    """Return my open tasks, earliest due first; `limit`/`offset` page, X-Total-Count counts."""
+    limit = min(max(request.args.get("limit", DEFAULT_LIMIT, type=int) or 1, 1), MAX_LIMIT)
+    offset = max(request.args.get("offset", 0, type=int) or 0, 0)
+    session, actor = db_session(), current_actor()
+    rows = tasks.inbox(session, actor, limit=limit, offset=offset)
+    response: Response = jsonify([_task_json(r) for r in rows])
+    response.headers["X-Total-Count"] = str(tasks.inbox_count(session, actor))
+    return response
+
+
+@bp.get("/tasks/<int:task_id>")
+@login_required
+def show_task(task_id: int) -> ResponseReturnValue:
+    """Return a task with its JSON Schema (`form`) and current data (`data`)."""
+    view, data = tasks.get(db_session(), current_actor(), task_id)
+    schema = forms.load(view.form_key).schema
+    return jsonify({**_task_json(view), "form": schema, "data": data,
+                    "status": view.status})
+
+
+@bp.post("/tasks/<int:task_id>/complete")
+@login_required
+def complete_task(task_id: int) -> ResponseReturnValue:
+    """Complete a task with the posted form data: 200, or 400 with per-field errors."""
+    body = _json_object()
+    if body is None:
+        return error("Dữ liệu biểu mẫu phải là một đối tượng JSON", 400)
+    session, actor = db_session(), current_actor()
+    view, _ = tasks.get(session, actor, task_id)
+    data = forms.coerce(forms.load(view.form_key).schema, body)
+    try:
+        done = tasks.complete(session, actor, task_id, data)
+    except FieldErrors as exc:
+        session.rollback()
+        return error("Dữ liệu nhập chưa hợp lệ", 400, fields=exc.errors)
+    session.commit()
+    return jsonify({**_task_json(done), "status": done.status})

@@ -1,0 +1,82 @@
+"""Sign in, sign out and the account page."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required, login_user, logout_user
+
+from engine import accounts
+from engine.errors import FieldErrors
+from web.auth.forms import LoginForm, PasswordForm
+from web.auth.identity import SessionUser, safe_next
+from web.database import db_session
+
+bp = Blueprint("auth", __name__)
+
+BAD_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng"
+INACTIVE = "Tài khoản đã bị khóa; vui lòng liên hệ quản trị hệ thống"
+
+
+def sign_in(identity: accounts.Identity) -> None:
+    """Start a fresh session for `identity` (a new session id, lifetime from the config)."""
+    session.clear()
+    login_user(SessionUser(identity))
+    session.permanent = True
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    """Show the sign-in form; on success go to `next` (a path on this site) or the inbox."""
+    target = safe_next(request.args.get("next")) or url_for("inbox.list_tasks")
+    if current_user.is_authenticated:
+        return redirect(target)
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        identity = accounts.authenticate(db_session(), form.username.data or "",
+                                         form.password.data or "")
+        if identity is not None and identity.active:
+            sign_in(identity)
+            flash(f"Xin chào, {identity.full_name}!", "success")
+            return redirect(target)
+        error = INACTIVE if identity is not None else BAD_CREDENTIALS
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/login.html", form=form, error=error), status
+
+
+@bp.post("/logout")
+def logout() -> ResponseReturnValue:
+    """End the session and go back to the sign-in page."""
+    logout_user()
+    session.clear()
+    flash("Bạn đã đăng xuất.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/account")
+@login_required
+def show_account() -> ResponseReturnValue:
+    """Show who I am and the password form."""
+    return render_template("auth/account.html", form=PasswordForm())
+
+
+@bp.post("/account/password")
+@login_required
+def change_password() -> ResponseReturnValue:
+    """Change my password after checking the current one."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            identity = accounts.change_password(
+                db_session(), int(current_user.id), form.current_password.data or "",
+                form.new_password.data or "", form.confirm_password.data or "")
+        except FieldErrors as exc:
+            db_session().rollback()
+            for name, message in exc.errors.items():
+                getattr(form, name).errors.append(message)
+        else:
+            db_session().commit()
+            sign_in(identity)
+            flash("Đã đổi mật khẩu.", "success")
+            return redirect(url_for("auth.show_account"))
+    return render_template("auth/account.html", form=form), 400

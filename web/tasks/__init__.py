@@ -1,0 +1,4 @@
+"""Task pages: generated forms, drafts, completion, claim and release."""
+from web.tasks.routes import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,104 @@
+"""Describe a JSON Schema form as the ordered fields the Jinja macros render, and format values."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+DATE_PLACEHOLDER = "dd/mm/yyyy"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One form field: HTML name, Vietnamese label, widget and its choices."""
+
+    name: str
+    label: str
+    widget: str
+    required: bool = False
+    options: tuple[tuple[str, str], ...] = ()
+    max_length: int | None = None
+    placeholder: str | None = None
+
+
+def _options(values: list[Any], ui: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    names = ui.get("ui:enumNames", {})
+    if isinstance(names, list):
+        names = dict(zip(values, names, strict=False))
+    return tuple((str(v), str(names.get(v, v))) for v in values)
+
+
+def _widget(prop: Mapping[str, Any], ui: Mapping[str, Any]) -> str:
+    """Pick the widget of one property from its type and UI hints."""
+    hint = ui.get("ui:widget")
+    kind = prop.get("type")
+    if kind == "array":
+        items = prop.get("items", {})
+        return "checkboxes" if items.get("enum") else "unsupported"
+    if "enum" in prop:
+        return "radio" if hint == "radio" else "select"
+    if kind == "boolean":
+        return "checkbox"
+    if kind in ("number", "integer"):
+        return kind
+    if kind == "string":
+        if prop.get("format") == "date":
+            return "date"
+        return "textarea" if hint == "textarea" else "text"
+    return "unsupported"
+
+
+def fields_of(schema: Mapping[str, Any], ui: Mapping[str, Any]) -> list[Field]:
+    """Return the fields of a flat form in `ui:order` (then schema order)."""
+    props: Mapping[str, Any] = schema.get("properties", {})
+    order = [k for k in ui.get("ui:order", []) if k in props]
+    order += [k for k in props if k not in order]
+    required = set(schema.get("required", []))
+    fields = []
+    for key in order:
+        prop, hints = props[key], ui.get(key, {})
+        widget = _widget(prop, hints)
+        values = prop.get("enum") or prop.get("items", {}).get("enum") or []
+        fields.append(Field(
+            name=key, label=str(prop.get("title", key)), widget=widget,
+            required=key in required, options=_options(list(values), hints),
+            max_length=prop.get("maxLength"),
+            placeholder=DATE_PLACEHOLDER if widget == "date" else None))
+    return fields
+
+
+def show_number(value: Any) -> str:
+    """Write a number the Vietnamese way (decimal comma); leave other values as text."""
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return repr(value).replace(".", ",")
+    return str(value)
+
+
+def show_date(value: Any) -> str:
+    """Write an ISO date as dd/mm/yyyy; leave what the user typed untouched."""
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    return "" if value is None else str(value)
+
+
+def show_value(field: Field, value: Any) -> Any:
+    """Return the value a widget displays for `value`."""
+    if field.widget in ("number", "integer"):
+        return show_number(value)
+    if field.widget == "date":
+        return show_date(value)
+    if field.widget == "checkboxes":
+        return [str(v) for v in value] if isinstance(value, list) else []
+    if field.widget == "checkbox":
+        return value is True
+    return "" if value is None else str(value)
