@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from slugify import slugify
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -44,6 +45,28 @@ def limit_units(session: Session, count: int) -> None:
         synthetic_communes(session, count - len(real))
 
 
+def load_internal_units(session: Session, users: bool) -> list[Unit]:
+    """Add the internal departments of communes that cascade inside (xã Mường La)."""
+    created = []
+    for parent_code, names in demo_data.read_json("units.json").get(
+            "internal_departments", {}).items():
+        parent = session.scalars(select(Unit).where(Unit.code == parent_code)).first()
+        if parent is None or not parent.active:
+            continue
+        for name in names:
+            code = f"{parent_code}-{slugify(name)}"
+            unit = session.scalars(select(Unit).where(Unit.code == code)).first()
+            if unit is None:
+                unit = Unit(code=code, name=name, kind=UnitKind.INTERNAL, parent=parent,
+                            active=True)
+                session.add(unit)
+            created.append(unit)
+    session.flush()
+    if users:
+        demo_data.create_demo_users(session, {u.code: u for u in created})
+    return created
+
+
 def prepare(session: Session, *, units: int | None = None, users: bool = True) -> Plan:
     """Load units, the 2026 plan, demo users and the built-in processes (idempotent)."""
     loaded = demo_data.load_units(session)
@@ -51,6 +74,7 @@ def prepare(session: Session, *, units: int | None = None, users: bool = True) -
         limit_units(session, units)
     if users:
         demo_data.create_demo_users(session, loaded)
+    load_internal_units(session, users)
     plan = demo_data.load_plan(session)
     definitions.deploy_builtin(session)
     session.flush()

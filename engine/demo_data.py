@@ -143,9 +143,10 @@ def load_plan(session: Session, year: int = 2026) -> Plan:
 
 def _demo_accounts(units: dict[str, Unit]) -> list[tuple[str, str, Role, Unit]]:
     """List (username, full name, role, unit) of every demo account."""
-    accounts = [(name, full, role, units[code]) for name, full, role, code in SPECIAL_USERS]
+    accounts = [(name, full, role, units[code]) for name, full, role, code in SPECIAL_USERS
+                if code in units]
     for unit in units.values():
-        if unit.kind in (UnitKind.DEPARTMENT, UnitKind.COMMUNE):
+        if unit.kind in (UnitKind.DEPARTMENT, UnitKind.COMMUNE, UnitKind.INTERNAL):
             accounts += [
                 (f"{unit.code}.staff", f"Chuyên viên {unit.name}", Role.UNIT_STAFF, unit),
                 (f"{unit.code}.leader", f"Lãnh đạo {unit.name}", Role.UNIT_LEADER, unit),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.test import TestResponse
 
+from engine import demo_data
 from models import HumanTask, HumanTaskStatus, Unit
 from web import create_app
 
@@ -30,7 +32,20 @@ def _dispose(app: Flask) -> None:
 
 
 @pytest.fixture
-def app(db_engine: Engine, world: Any) -> Iterator[Flask]:
+def web_data(world: Any) -> Any:
+    """The data the app starts on: the issued 2026 plan (a module may override it)."""
+    return world
+
+
+@pytest.fixture
+def people(session: Session) -> None:
+    """Only the units and the demo accounts: enough for pages that need no workflow."""
+    demo_data.create_demo_users(session, demo_data.load_units(session))
+    session.commit()
+
+
+@pytest.fixture
+def app(db_engine: Engine, web_data: Any) -> Iterator[Flask]:
     """The app on a database holding the issued 2026 plan (every unit has its adoption task)."""
     application = make_app(db_engine)
     yield application
@@ -38,7 +53,7 @@ def app(db_engine: Engine, world: Any) -> Iterator[Flask]:
 
 
 @pytest.fixture
-def csrf_app(db_engine: Engine, world: Any) -> Iterator[Flask]:
+def csrf_app(db_engine: Engine, web_data: Any) -> Iterator[Flask]:
     """The app with CSRF protection on, as in production."""
     application = make_app(db_engine, WTF_CSRF_ENABLED=True)
     yield application
@@ -101,3 +116,82 @@ def flashes(client: FlaskClient) -> list[str]:
 def text(response: TestResponse) -> str:
     """Return a response's body as text."""
     return response.get_data(as_text=True)
+
+
+class _FormReader(HTMLParser):
+    """Collect what a browser would submit from one form (no buttons, no <template> content)."""
+
+    def __init__(self, form_id: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.form_id = form_id
+        self.inside = False
+        self.template_depth = 0
+        self.fields: list[tuple[str, str]] = []
+        self._textarea: str | None = None
+        self._select: str | None = None
+        self._options: list[tuple[str, bool]] = []
+        self._buffer: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Track the form, its controls and <template> blocks."""
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and a.get("id") == self.form_id:
+            self.inside = True
+        if not self.inside:
+            return
+        if tag == "template":
+            self.template_depth += 1
+        if self.template_depth or "name" not in a and tag != "option":
+            return
+        if tag == "input" and a.get("type", "text") not in ("submit", "button"):
+            kind = a.get("type", "text")
+            if kind not in ("checkbox", "radio") or "checked" in a:
+                self.fields.append((a["name"], a.get("value", "on" if kind == "checkbox" else "")))
+        elif tag == "textarea":
+            self._textarea, self._buffer = a["name"], []
+        elif tag == "select":
+            self._select, self._options = a["name"], []
+        elif tag == "option" and self._select is not None:
+            self._options.append((a.get("value", ""), "selected" in a))
+
+    def handle_data(self, data: str) -> None:
+        """Keep a textarea's text."""
+        if self._textarea is not None:
+            self._buffer.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        """Close textareas, selects, templates and the form."""
+        if not self.inside:
+            return
+        if tag == "template":
+            self.template_depth -= 1
+        elif tag == "textarea" and self._textarea is not None:
+            text = "".join(self._buffer)
+            self.fields.append((self._textarea, text[1:] if text.startswith("\n") else text))
+            self._textarea = None
+        elif tag == "select" and self._select is not None:
+            chosen = [v for v, selected in self._options if selected] or \
+                [v for v, _ in self._options[:1]]
+            self.fields += [(self._select, v) for v in chosen]
+            self._select = None
+        elif tag == "form":
+            self.inside = False
+
+
+def form_fields(html: str, form_id: str = "task-form") -> list[tuple[str, str]]:
+    """Return the (name, value) pairs a browser would submit from the form `form_id`."""
+    reader = _FormReader(form_id)
+    reader.feed(html)
+    return reader.fields
+
+
+def set_field(fields: list[tuple[str, str]], name: str, value: str) -> list[tuple[str, str]]:
+    """Return `fields` with every value of `name` replaced by one `value` (added when absent)."""
+    kept = [(n, v) for n, v in fields if n != name]
+    return kept + [(name, value)]
+
+
+def field_value(fields: list[tuple[str, str]], name: str) -> str | None:
+    """Return the last value of `name`, as the server reads it."""
+    values = [v for n, v in fields if n == name]
+    return values[-1] if values else None

@@ -1,4 +1,5 @@
-// Unit-plan editor: add a task row without a round trip, dim rows that are not applied.
+// Unit-plan editor: add a task row without a round trip, fill blank "responsible" cells at once,
+// dim rows that are not applied.
 // Without this script the "Thêm nhiệm vụ" button still works: it saves a draft with a new row.
 (function () {
   "use strict";
@@ -47,6 +48,18 @@
     var name = row.querySelector("textarea[name$='-name']");
     if (name) { name.focus(); }
   });
+
+  var fill = document.getElementById("fill-responsible");
+  if (fill) {
+    fill.classList.remove("d-none");
+    document.getElementById("fill-responsible-button").addEventListener("click", function () {
+      var value = document.getElementById("fill-responsible-text").value.trim();
+      if (!value) { return; }
+      rows.querySelectorAll("input[name$='-responsible']").forEach(function (input) {
+        if (!input.value.trim()) { input.value = value; input.classList.remove("is-invalid"); }
+      });
+    });
+  }
 
   form.addEventListener("change", function (event) {
     var box = event.target;
