@@ -87,10 +87,11 @@ def _move_timers(session: Session, instance: ProcessInstance, new_due: date) -> 
     schedule = calendars.deadline_schedule(calendars.load(session), new_due,
                                            plan.reminder_days_before, plan.grace_days)
     workflow = runtime.load(instance)
-    for task in workflow.get_tasks(state=TaskState.WAITING | TaskState.READY | TaskState.FUTURE
-                                   | TaskState.LIKELY | TaskState.MAYBE,
-                                   max_depth=runtime.MAX_DEPTH):
-        task.data.update(schedule)
+    # Waiting tasks re-inherit their parent's data when they fire, so every task (finished ones
+    # included) must carry the new moments, not only the waiting ones.
+    for task in workflow.get_tasks(max_depth=runtime.MAX_DEPTH):
+        if any(key in task.data for key in TIMER_VARIABLES):
+            task.data.update(schedule)
         definition = getattr(task.task_spec, "event_definition", None)
         expression = str(getattr(definition, "expression", "") or "").strip()
         if task.state == TaskState.WAITING and expression in TIMER_VARIABLES:

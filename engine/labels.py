@@ -15,6 +15,7 @@ PROCESS_LABELS: dict[str, str] = {
     "province_plan": "Kế hoạch của tỉnh",
     "unit_plan": "Kế hoạch của đơn vị",
     "quarterly_report": "Báo cáo quý",
+    "internal_report": "Báo cáo của bộ phận",
     "inspection": "Kiểm tra",
     "aggregation": "Tổng hợp báo cáo",
 }

@@ -1,4 +1,4 @@
-"""A commune adopts the plan through the HTML forms: drafted, approved, returned, fixed, accepted."""
+"""A commune adopts the plan through the HTML forms: drafted, approved, returned, accepted."""
 from __future__ import annotations
 
 from datetime import date
@@ -44,7 +44,7 @@ def _kpi_index(fields: list[tuple[str, str]], code: str) -> int:
     raise AssertionError(f"KPI {code} not on the form")
 
 
-def _staff_drafts(client: FlaskClient, fresh) -> None:  # type: ignore[no-untyped-def]
+def _staff_drafts(client: FlaskClient, fresh) -> None:
     task_id = task_id_of(fresh, "muong-la", "unit_plan_adapt")
     html, fields = _open(client, task_id)
     assert "Tỷ lệ phủ sóng 5G trên địa bàn" in html and "44,65%" in html
@@ -57,7 +57,7 @@ def _staff_drafts(client: FlaskClient, fresh) -> None:  # type: ignore[no-untype
     _complete(client, task_id, fields)
 
 
-def _leader_decides(client: FlaskClient, fresh, plan_number: str) -> None:  # type: ignore[no-untyped-def]
+def _leader_decides(client: FlaskClient, fresh, plan_number: str) -> None:
     task_id = task_id_of(fresh, "muong-la", "unit_plan_approve")
     html, fields = _open(client, task_id)
     assert "Kế hoạch của đơn vị" in html and RESPONSIBLE in html
@@ -67,7 +67,7 @@ def _leader_decides(client: FlaskClient, fresh, plan_number: str) -> None:  # ty
     _complete(client, task_id, fields)
 
 
-def _dost_reviews(client: FlaskClient, fresh, decision: str, comments: str = "") -> None:  # type: ignore[no-untyped-def]
+def _dost_reviews(client: FlaskClient, fresh, decision: str, comments: str = "") -> None:
     inbox = text(client.get("/"))
     assert "Xã Mường La" in inbox and "Sở KHCN tiếp nhận kế hoạch" in inbox
     task_id = task_id_of(fresh, "muong-la", "unit_plan_review")
@@ -75,13 +75,13 @@ def _dost_reviews(client: FlaskClient, fresh, decision: str, comments: str = "")
     _complete(client, task_id, fields + [("decision", decision), ("comments", comments)])
 
 
-def _record(fresh) -> UnitPlan:  # type: ignore[no-untyped-def]
+def _record(fresh) -> UnitPlan:
     with fresh() as session:
         return session.scalars(select(UnitPlan).where(
             UnitPlan.unit_id == unit_id(session, "muong-la"))).one()
 
 
-def test_commune_adopts_the_plan_through_the_forms(signed_in, fresh) -> None:  # type: ignore[no-untyped-def]
+def test_commune_adopts_the_plan_through_the_forms(signed_in, fresh) -> None:
     clock.set_now(at(date(2026, 1, 7), 9))
     staff, leader, dost = (signed_in(u) for u in ("muong-la.staff", "muong-la.leader",
                                                  "skhcn.staff"))
