@@ -22,6 +22,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(load_config(config))
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Vietnamese stays readable
     init_db(app)
     csrf.init_app(app)
     login_manager.init_app(app)
