@@ -3,10 +3,14 @@
 Uses only SpiffWorkflow + lxml (not the project's engine), so it pins the
 contract between the diagrams and the engine: process id = file stem, lane
 name = role key, user tasks carry a formKey property, timers are Python
-expressions on task data, scripts call notify/escalate/cascade.
+expressions on task data, scripts call only the sandbox functions (notify,
+escalate, cascade, aggregate, start_inspections), messages are
+definitions-level `bpmn:message` elements (id `msg_<name>`) with Spiff
+`messagePayload` / `messageVariable` extensions.
 """
 from __future__ import annotations
 
+import ast
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -14,21 +18,31 @@ import pytest
 from lxml import etree
 from SpiffWorkflow.bpmn.parser import BpmnValidator
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+from SpiffWorkflow.bpmn.specs.event_definitions import timer as timer_module
+from SpiffWorkflow.bpmn.specs.event_definitions.message import (
+    MessageEventDefinition as BaseMessageEventDefinition,
+)
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.specs.defaults import ScriptTask, UserTask
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
 BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
-PROCESS_IDS = ["province_plan", "unit_plan"]
+PROCESS_IDS = ["province_plan", "unit_plan", "quarterly_report", "internal_report",
+               "inspection", "aggregation"]
 ROLES = {"unit_staff", "unit_leader", "dost_staff", "dost_leader",
          "province_leader", "inspector", "admin"}
+SANDBOX_FUNCTIONS = {"notify", "escalate", "cascade", "aggregate", "start_inspections"}
 NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
     "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
     "dc": "http://www.omg.org/spec/DD/20100524/DC",
     "di": "http://www.omg.org/spec/DD/20100524/DI",
+    "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
 }
 FLOW_NODE_TAGS = {
     "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent",
@@ -36,16 +50,105 @@ FLOW_NODE_TAGS = {
     "sendTask", "receiveTask", "businessRuleTask", "callActivity", "subProcess",
     "exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway",
 }
+
+# --- the contract, process by process ------------------------------------------
 EXPECTED_USER_TASKS = {
     "unit_plan": {
         "adapt_plan": ("unit_staff", "unit_plan_adapt"),
         "leader_approve": ("unit_leader", "unit_plan_approve"),
         "dost_review": ("dost_staff", "unit_plan_review"),
     },
+    "quarterly_report": {
+        "fill_report": ("unit_staff", "quarterly_report_fill"),
+        "leader_approve": ("unit_leader", "quarterly_report_approve"),
+        "dost_review": ("dost_staff", "quarterly_report_review"),
+    },
+    "internal_report": {
+        "fill_internal": ("unit_staff", "internal_report_fill"),
+    },
+    "inspection": {
+        "record_findings": ("inspector", "inspection_findings"),
+        "sign_conclusion": ("dost_leader", "inspection_conclusion"),
+        "report_remediation": ("unit_staff", "inspection_remediation"),
+    },
+    "aggregation": {
+        "review_report": ("dost_staff", "aggregation_review"),
+        "approve_report": ("dost_leader", "aggregation_approve"),
+    },
     "province_plan": {
         "draft_plan": ("dost_staff", "province_plan_draft"),
         "approve_plan": ("dost_leader", "province_plan_approve"),
+        "select_inspections": ("dost_leader", "inspection_select"),
     },
+}
+REMINDER_SCRIPTS = {
+    "remind_before": 'notify(["unit_staff", "unit_leader"], "reminder_before")',
+    "remind_due": 'notify(["unit_leader"], "due")',
+    "escalate_late": 'escalate("province_leader")',
+}
+REMINDER_TIMERS = {"wait_reminder": "reminder_at", "wait_due": "due_at",
+                   "wait_grace": "escalate_at"}
+QUARTERS = ("q1", "q2", "q3", "q4")
+EXPECTED_SCRIPTS = {
+    "unit_plan": REMINDER_SCRIPTS,
+    "quarterly_report": REMINDER_SCRIPTS,
+    "internal_report": {
+        "remind_before": 'notify(["unit_staff"], "reminder_before")',
+        "remind_due": 'notify(["unit_leader"], "due")',
+        "escalate_late": 'escalate("parent_leader")',
+    },
+    "inspection": {
+        "remind_remediation": 'notify(["unit_staff", "unit_leader"], "due")',
+        "escalate_remediation": 'escalate("province_leader")',
+    },
+    "aggregation": {},
+    "province_plan": {
+        "cascade_units": 'cascade("unit_plan")',
+        "count_accepted": "accepted_count = accepted_count + 1",
+        "start_inspection_round": "start_inspections()",
+        "aggregate_year": 'aggregate("year")',
+        **{f"open_{q}": f'cascade("quarterly_report", "{q}")' for q in QUARTERS},
+        **{f"aggregate_{q}": f'aggregate("{q}")' for q in QUARTERS},
+    },
+}
+EXPECTED_TIMERS = {
+    "unit_plan": REMINDER_TIMERS,
+    "quarterly_report": REMINDER_TIMERS,
+    "internal_report": REMINDER_TIMERS,
+    "inspection": {"wait_remediation_due": "remediation_due_at",
+                   "wait_remediation_grace": "remediation_escalate_at"},
+    "aggregation": {},
+    "province_plan": {
+        "wait_inspection_open": "inspection_open_at", "wait_year_end": "year_end_at",
+        **{f"wait_{q}_open": f"{q}_open_at" for q in QUARTERS},
+        **{f"wait_{q}_close": f"{q}_close_at" for q in QUARTERS},
+    },
+}
+# node -> (message name, payload expression of a throw, variable of a catch)
+WITHDRAWAL = {"wait_withdrawal": ("plan_withdrawn", None, "withdrawal")}
+EXPECTED_MESSAGES = {
+    "unit_plan": {
+        "notify_accepted": ("unit_plan_accepted", '{"unit_id": unit_id, "plan_id": plan_id}',
+                            None),
+        **WITHDRAWAL,
+    },
+    "quarterly_report": {
+        "notify_accepted": ("quarterly_report_accepted",
+                            '{"unit_id": unit_id, "plan_id": plan_id, "round": round}', None),
+        **WITHDRAWAL,
+    },
+    "internal_report": {},
+    "inspection": {},
+    "aggregation": {},
+    "province_plan": {"wait_unit_accepted": ("unit_plan_accepted", None, "accepted")},
+}
+EXPECTED_TERMINATE_ENDS = {
+    "unit_plan": {"plan_accepted", "plan_withdrawn_end"},
+    "quarterly_report": {"report_accepted", "plan_withdrawn_end"},
+    "internal_report": {"internal_done"},
+    "inspection": {"remediation_done"},
+    "aggregation": set(),
+    "province_plan": {"year_closed"},
 }
 ICT = timezone(timedelta(hours=7))
 BIG = 10**9   # max_depth for get_tasks, see SPIFFWORKFLOW_NOTES.md
@@ -71,17 +174,26 @@ def bounds_of(shape):
     return tuple(float(b.get(k)) for k in ("x", "y", "width", "height"))
 
 
+def overlap(a, b) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
 class Recorder:
     """Stub sandbox functions; records every call in order."""
 
     def __init__(self):
         self.calls = []
 
+    def _cascade(self, pid, round_key=None):
+        self.calls.append(("cascade", pid) if round_key is None else ("cascade", pid, round_key))
+
     def env(self):
         return {
             "notify": lambda roles, kind: self.calls.append(("notify", list(roles), kind)),
             "escalate": lambda role: self.calls.append(("escalate", role)),
-            "cascade": lambda pid: self.calls.append(("cascade", pid)),
+            "cascade": self._cascade,
+            "aggregate": lambda round_key: self.calls.append(("aggregate", round_key)),
+            "start_inspections": lambda: self.calls.append(("start_inspections",)),
         }
 
 
@@ -123,18 +235,67 @@ def complete(wf, spec_name: str, **data):
     settle(wf)
 
 
+def states(wf, spec_name: str) -> list[str]:
+    return [TaskState.get_name(t.state) for t in wf.get_tasks(spec_name=spec_name, max_depth=BIG)]
+
+
+def message(name: str, payload: dict) -> BpmnEvent:
+    """An event as the application delivers it: the *Spiff* MessageEventDefinition."""
+    return BpmnEvent(MessageEventDefinition(name), payload)
+
+
 def iso(dt: datetime) -> str:
     return dt.astimezone(ICT).isoformat()
 
 
-def unit_plan_data(offset: timedelta) -> dict:
+def unit_data(offset: timedelta, **extra) -> dict:
     now = datetime.now(ICT)
     return {
         "plan_id": 1, "unit_id": 7, "due_date": (now + offset).date().isoformat(),
         "reminder_at": iso(now + offset - timedelta(days=3)),
         "due_at": iso(now + offset),
         "escalate_at": iso(now + offset + timedelta(days=5)),
+        **extra,
     }
+
+
+def unit_plan_data(offset: timedelta) -> dict:
+    return unit_data(offset)
+
+
+def report_data(offset: timedelta) -> dict:
+    return unit_data(offset, round="q2")
+
+
+PAST, FUTURE = -timedelta(days=10), timedelta(days=30)
+REMINDER_CALLS = [
+    ("notify", ["unit_staff", "unit_leader"], "reminder_before"),
+    ("notify", ["unit_leader"], "due"),
+    ("escalate", "province_leader"),
+]
+# unit_plan and quarterly_report have the same shape: (pid, work task, data, payload)
+REPORTING = [
+    ("unit_plan", "adapt_plan", unit_plan_data, {"unit_id": 7, "plan_id": 1}),
+    ("quarterly_report", "fill_report", report_data, {"unit_id": 7, "plan_id": 1, "round": "q2"}),
+]
+
+
+class FakeDatetime(datetime):
+    """Replaces `datetime` in SpiffWorkflow's timer module: now() reads `current`."""
+
+    current = datetime(2026, 1, 1, tzinfo=ICT)
+
+    @classmethod
+    def now(cls, tz=None):
+        return cls.current.astimezone(tz) if tz else cls.current.replace(tzinfo=None)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Simulated time for timers: set `clock.current = datetime(...)` to move it."""
+    monkeypatch.setattr(timer_module, "datetime", FakeDatetime)
+    FakeDatetime.current = datetime(2026, 1, 1, tzinfo=ICT)
+    return FakeDatetime
 
 
 # ------------------------------------------------------------------ parsing
@@ -213,20 +374,31 @@ def test_diagram_interchange_is_complete(pid):
     node_lane = {r.text.strip(): lane.get("id")
                  for lane in process.findall("bpmn:laneSet/bpmn:lane", NS)
                  for r in lane.findall("bpmn:flowNodeRef", NS)}
+    node_bounds = {}
     for el in process:
         if etree.QName(el).localname not in FLOW_NODE_TAGS:
             continue
         nid = el.get("id")
         assert nid in shapes, f"flow node {nid} has no DI shape"
-        x, y, w, h = bounds_of(shapes[nid])
+        x, y, w, h = node_bounds[nid] = bounds_of(shapes[nid])
         lx, ly, lw, lh = lane_bounds[node_lane[nid]]
         assert lx <= x and x + w <= lx + lw and ly <= y and y + h <= ly + lh, \
             f"{nid} is drawn outside its lane {node_lane[nid]}"
+    # no two flow nodes drawn on top of each other
+    ids = sorted(node_bounds)
+    for i, a in enumerate(ids):
+        for b in ids[i + 1:]:
+            assert not overlap(node_bounds[a], node_bounds[b]), f"{a} overlaps {b}"
 
+    px, py, pw, ph = pool
     for flow in process.findall("bpmn:sequenceFlow", NS):
         edge = edges.get(flow.get("id"))
         assert edge is not None, f"sequence flow {flow.get('id')} has no DI edge"
-        assert len(edge.findall("di:waypoint", NS)) >= 2
+        points = [(float(p.get("x")), float(p.get("y"))) for p in edge.findall("di:waypoint", NS)]
+        assert len(points) >= 2
+        assert all(px <= x <= px + pw and py <= y <= py + ph for x, y in points), flow.get("id")
+        for (x0, y0), (x1, y1) in zip(points, points[1:]):
+            assert x0 == x1 or y0 == y1, f"{flow.get('id')} has a diagonal segment"
 
 
 @pytest.mark.parametrize("pid", PROCESS_IDS)
@@ -242,19 +414,80 @@ def test_gateways_and_their_flows_are_named(pid):
             assert gw.get("name", "").endswith("?"), gw.get("id")
 
 
-# ------------------------------------------------------------------ running
+@pytest.mark.parametrize("pid", PROCESS_IDS)
+def test_script_and_timer_specs(pid):
+    spec = load_spec(pid)
+    scripts = {n: s.script for n, s in spec.task_specs.items() if isinstance(s, ScriptTask)}
+    assert scripts == EXPECTED_SCRIPTS[pid]
+    timers = {n: s.event_definition.expression for n, s in spec.task_specs.items()
+              if isinstance(getattr(s, "event_definition", None), TimerEventDefinition)}
+    assert timers == EXPECTED_TIMERS[pid]
+
+
+@pytest.mark.parametrize("pid", PROCESS_IDS)
+def test_scripts_and_expressions_stay_inside_the_sandbox(pid):
+    """Scripts call only sandbox functions; no name or attribute starts with '_'."""
+    root = xml_root(pid)
+    sources = [(el.text, "exec") for el in root.iterfind(".//bpmn:script", NS)]
+    sources += [(el.text, "eval") for tag in ("conditionExpression", "timeDate")
+                for el in root.iterfind(f".//bpmn:{tag}", NS)]
+    sources += [(el.text, "eval") for el in root.iterfind(".//spiffworkflow:messagePayload", NS)]
+    for text, mode in sources:
+        tree = ast.parse(text.strip(), mode=mode)
+        for node in ast.walk(tree):
+            assert not isinstance(node, (ast.Import, ast.ImportFrom, ast.Attribute)), text
+            if isinstance(node, ast.Name):
+                assert not node.id.startswith("_"), text
+            if isinstance(node, ast.Call):
+                assert isinstance(node.func, ast.Name) and node.func.id in SANDBOX_FUNCTIONS, text
+
+
+@pytest.mark.parametrize("pid", PROCESS_IDS)
+def test_terminate_ends(pid):
+    root = xml_root(pid)
+    terminating = {el.getparent().get("id")
+                   for el in root.iterfind(".//bpmn:terminateEventDefinition", NS)}
+    assert terminating == EXPECTED_TERMINATE_ENDS[pid]
+
+
+@pytest.mark.parametrize("pid", PROCESS_IDS)
+def test_message_events_use_definitions_level_messages(pid):
+    root = xml_root(pid)
+    messages = {m.get("id"): m.get("name") for m in root.findall("bpmn:message", NS)}
+    assert all(mid == f"msg_{name}" for mid, name in messages.items())
+    found = {}
+    for definition in root.iterfind(".//bpmn:messageEventDefinition", NS):
+        event = definition.getparent()
+        assert definition.get("messageRef") in messages, event.get("id")
+        payload = definition.find("bpmn:extensionElements/spiffworkflow:messagePayload", NS)
+        variable = definition.find("bpmn:extensionElements/spiffworkflow:messageVariable", NS)
+        kind = etree.QName(event).localname
+        assert kind == ("intermediateThrowEvent" if payload is not None
+                        else "intermediateCatchEvent"), event.get("id")
+        found[event.get("id")] = (messages[definition.get("messageRef")],
+                                  None if payload is None else payload.text,
+                                  None if variable is None else variable.text)
+    assert found == EXPECTED_MESSAGES[pid]
+    assert set(messages.values()) == {m for m, _p, _v in found.values()}
+
+    # and that is what the Spiff parser makes of them
+    spec = load_spec(pid)
+    for node, (name, payload, variable) in EXPECTED_MESSAGES[pid].items():
+        definition = spec.task_specs[node].event_definition
+        assert type(definition) is MessageEventDefinition
+        assert (definition.name, definition.expression, definition.message_var) == \
+            (name, payload, variable)
+        assert definition.correlation_properties == []   # routing is the application's
+
+
+# ------------------------------------------------------------------ unit_plan
 def test_unit_plan_reminders_fire_in_order_and_terminate_ends_it():
     rec = Recorder()
-    wf = start_workflow("unit_plan", unit_plan_data(-timedelta(days=10)), rec)
+    wf = start_workflow("unit_plan", unit_plan_data(PAST), rec)
 
     # all three timers were already due: branch B ran to its end
-    assert rec.calls == [
-        ("notify", ["unit_staff", "unit_leader"], "reminder_before"),
-        ("notify", ["unit_leader"], "due"),
-        ("escalate", "province_leader"),
-    ]
-    done = wf.get_tasks(spec_name="reminders_done", max_depth=BIG)
-    assert [t.state for t in done] == [TaskState.COMPLETED]
+    assert rec.calls == REMINDER_CALLS
+    assert states(wf, "reminders_done") == ["COMPLETED"]
     assert not wf.is_completed()          # branch A still waits for people
 
     complete(wf, "adapt_plan", content="v1")
@@ -264,18 +497,20 @@ def test_unit_plan_reminders_fire_in_order_and_terminate_ends_it():
     complete(wf, "adapt_plan", content="v2")
     complete(wf, "leader_approve", decision="approve")
     assert not wf.is_completed()
+    assert wf.get_events() == []          # nothing thrown before acceptance
     complete(wf, "dost_review", decision="accept")
 
     assert wf.is_completed()
-    end = wf.get_tasks(spec_name="plan_accepted", max_depth=BIG)
-    assert [t.state for t in end] == [TaskState.COMPLETED]
+    assert states(wf, "notify_accepted") == ["COMPLETED"]
+    assert states(wf, "plan_accepted") == ["COMPLETED"]
+    assert states(wf, "wait_withdrawal") == ["CANCELLED"]
     assert wf.data["content"] == "v2" and wf.data["decision"] == "accept"
     assert len(rec.calls) == 3            # nothing fired twice
 
 
 def test_unit_plan_leader_return_loops_back_to_adapt():
     rec = Recorder()
-    wf = start_workflow("unit_plan", unit_plan_data(timedelta(days=30)), rec)
+    wf = start_workflow("unit_plan", unit_plan_data(FUTURE), rec)
     complete(wf, "adapt_plan")
     complete(wf, "leader_approve", decision="return")
     complete(wf, "adapt_plan")
@@ -285,10 +520,12 @@ def test_unit_plan_leader_return_loops_back_to_adapt():
 
 def test_unit_plan_terminate_cancels_pending_reminder_timer():
     rec = Recorder()
-    wf = start_workflow("unit_plan", unit_plan_data(timedelta(days=30)), rec)
-    waiting = wf.get_tasks(spec_name="wait_reminder", max_depth=BIG)
-    assert [t.state for t in waiting] == [TaskState.WAITING]
-    assert len(wf.waiting_events()) == 1
+    wf = start_workflow("unit_plan", unit_plan_data(FUTURE), rec)
+    assert states(wf, "wait_reminder") == ["WAITING"]
+    assert states(wf, "wait_withdrawal") == ["WAITING"]
+    pending = sorted((e.event_type, e.name) for e in wf.waiting_events())
+    assert pending == [("MessageEventDefinition", "plan_withdrawn"),
+                       ("TimeDateEventDefinition", "Trước hạn")]
 
     complete(wf, "adapt_plan")
     complete(wf, "leader_approve", decision="approve")
@@ -296,38 +533,361 @@ def test_unit_plan_terminate_cancels_pending_reminder_timer():
 
     assert wf.is_completed()
     assert rec.calls == []
-    assert [t.state for t in waiting] == [TaskState.CANCELLED]
+    assert states(wf, "wait_reminder") == ["CANCELLED"]
+    assert states(wf, "wait_withdrawal") == ["CANCELLED"]
     assert wf.waiting_events() == []
     for name in ("remind_before", "wait_due", "remind_due", "wait_grace",
-                 "escalate_late", "reminders_done"):
-        assert all(t.state == TaskState.CANCELLED
-                   for t in wf.get_tasks(spec_name=name, max_depth=BIG)), name
+                 "escalate_late", "reminders_done", "plan_withdrawn_end"):
+        assert all(s == "CANCELLED" for s in states(wf, name)), name
 
 
-def test_unit_plan_script_and_timer_specs():
-    spec = load_spec("unit_plan")
-    scripts = {n: s.script for n, s in spec.task_specs.items() if isinstance(s, ScriptTask)}
-    assert scripts == {
-        "remind_before": 'notify(["unit_staff", "unit_leader"], "reminder_before")',
-        "remind_due": 'notify(["unit_leader"], "due")',
-        "escalate_late": 'escalate("province_leader")',
-    }
-    timers = {n: s.event_definition.expression for n, s in spec.task_specs.items()
-              if isinstance(getattr(s, "event_definition", None), TimerEventDefinition)}
-    assert timers == {"wait_reminder": "reminder_at", "wait_due": "due_at",
-                      "wait_grace": "escalate_at"}
-    assert spec.task_specs["escalate_late"].lane == "province_leader"
+# --------------------------------------------- unit_plan and quarterly_report
+@pytest.mark.parametrize("pid,work,data,payload", REPORTING)
+def test_acceptance_throws_one_message_with_the_payload(pid, work, data, payload):
+    wf = start_workflow(pid, data(FUTURE), Recorder())
+    complete(wf, work)
+    complete(wf, "leader_approve", decision="approve")
+    complete(wf, "dost_review", decision="accept")
+    assert wf.is_completed()
+
+    events = wf.get_events()
+    assert len(events) == 1
+    event = events[0]
+    assert type(event.event_definition) is MessageEventDefinition
+    assert event.event_definition.name == f"{pid}_accepted"
+    assert event.payload == payload
+    assert event.correlations == {}
+    assert wf.get_events() == []          # get_events() drains the list
 
 
-def test_province_plan_return_then_approve_cascades_once():
+@pytest.mark.parametrize("pid,work,data,_payload", REPORTING)
+def test_plan_withdrawn_message_terminates_a_running_instance(pid, work, data, _payload):
     rec = Recorder()
-    wf = start_workflow("province_plan", {"plan_id": 1}, rec)
+    wf = start_workflow(pid, data(FUTURE), rec)
+    complete(wf, work, content="bản nháp")
+    assert [t.task_spec.name for t in ready_user_tasks(wf)] == ["leader_approve"]
+
+    withdrawal = {"plan_id": 1, "reason": "Kế hoạch tỉnh bị thu hồi"}
+    wf.catch(message("plan_withdrawn", withdrawal))
+    settle(wf)
+
+    assert wf.is_completed()
+    assert states(wf, "wait_withdrawal") == ["COMPLETED"]
+    assert states(wf, "plan_withdrawn_end") == ["COMPLETED"]
+    assert states(wf, "leader_approve") == ["CANCELLED"]
+    assert states(wf, "wait_reminder") == ["CANCELLED"]
+    assert ready_user_tasks(wf) == []
+    assert wf.waiting_events() == []
+    assert wf.get_events() == []          # consumed, not echoed back out
+    assert rec.calls == []
+    # the terminate end's branch data becomes the workflow data: the payload is
+    # there, the unit's draft (branch A) is not
+    assert wf.data["withdrawal"] == withdrawal
+    assert "content" not in wf.data
+
+
+def test_message_delivery_semantics_of_the_library():
+    """Pins SpiffWorkflow 3.2 behaviour the application's message router relies on."""
+    wf = start_workflow("unit_plan", unit_plan_data(FUTURE), Recorder())
+    # send_event() refuses a message nobody waits for ...
+    with pytest.raises(WorkflowException):
+        wf.send_event(message("no_such_message", {}))
+    # ... while catch() silently re-emits it through get_events()
+    wf.catch(message("no_such_message", {"x": 1}))
+    echoed = wf.get_events()
+    assert [(e.event_definition.name, e.payload) for e in echoed] == [("no_such_message", {"x": 1})]
+    # the *base* MessageEventDefinition never matches a Spiff catch event (class identity)
+    base = BpmnEvent(BaseMessageEventDefinition("plan_withdrawn"), {})
+    assert wf.event_manager.catch(base, internal=False) == 0
+    assert states(wf, "wait_withdrawal") == ["WAITING"]
+    # the Spiff one does
+    wf.send_event(message("plan_withdrawn", {}))
+    settle(wf)
+    assert wf.is_completed()
+
+
+# ---------------------------------------------------------- quarterly_report
+def test_quarterly_report_every_branch():
+    rec = Recorder()
+    wf = start_workflow("quarterly_report", report_data(PAST), rec)
+    assert rec.calls == REMINDER_CALLS
+    assert states(wf, "reminders_done") == ["COMPLETED"]
+
+    complete(wf, "fill_report", actuals={"kpi_1": 80})
+    complete(wf, "leader_approve", decision="return")
+    complete(wf, "fill_report", actuals={"kpi_1": 82})
+    complete(wf, "leader_approve", decision="approve")
+    complete(wf, "dost_review", decision="return", comment="bổ sung minh chứng")
+    complete(wf, "fill_report", actuals={"kpi_1": 85})
+    complete(wf, "leader_approve", decision="approve")
+    assert wf.get_events() == []
+    complete(wf, "dost_review", decision="accept")
+
+    assert wf.is_completed()
+    assert states(wf, "report_accepted") == ["COMPLETED"]
+    assert states(wf, "wait_withdrawal") == ["CANCELLED"]
+    assert [e.payload for e in wf.get_events()] == [{"unit_id": 7, "plan_id": 1, "round": "q2"}]
+    assert wf.data["actuals"] == {"kpi_1": 85}
+    assert len(rec.calls) == 3
+
+
+def test_quarterly_report_reminders_follow_the_clock(clock):
+    rec = Recorder()
+    due = datetime(2026, 6, 5, 23, 59, 59, tzinfo=ICT)
+    data = {"plan_id": 1, "unit_id": 7, "round": "q2", "due_date": "2026-06-05",
+            "reminder_at": iso(due - timedelta(days=3)), "due_at": iso(due),
+            "escalate_at": iso(due + timedelta(days=5))}
+    clock.current = datetime(2026, 5, 20, tzinfo=ICT)
+    wf = start_workflow("quarterly_report", data, rec)
+    assert rec.calls == []
+    for moment, calls in [(due - timedelta(days=2), 1), (due + timedelta(minutes=1), 2),
+                          (due + timedelta(days=4), 2), (due + timedelta(days=6), 3)]:
+        clock.current = moment
+        settle(wf)
+        assert rec.calls == REMINDER_CALLS[:calls], moment
+    complete(wf, "fill_report")           # late, still possible
+    assert not wf.is_completed()
+
+
+# ----------------------------------------------------------- internal_report
+def internal_data(offset: timedelta) -> dict:
+    return unit_data(offset, round="q1")
+
+
+def test_internal_report_late_reminds_and_escalates_to_the_parent():
+    rec = Recorder()
+    wf = start_workflow("internal_report", internal_data(PAST), rec)
+    assert rec.calls == [
+        ("notify", ["unit_staff"], "reminder_before"),
+        ("notify", ["unit_leader"], "due"),
+        ("escalate", "parent_leader"),
+    ]
+    assert states(wf, "reminders_done") == ["COMPLETED"]
+    assert wf.get_tasks(spec_name="escalate_late", max_depth=BIG)[0].task_spec.lane \
+        == "unit_leader"
+    complete(wf, "fill_internal", summary="Đã thực hiện")
+    assert wf.is_completed()
+    assert states(wf, "internal_done") == ["COMPLETED"]
+
+
+def test_internal_report_on_time_cancels_the_reminders():
+    rec = Recorder()
+    wf = start_workflow("internal_report", internal_data(FUTURE), rec)
+    assert states(wf, "wait_reminder") == ["WAITING"]
+    complete(wf, "fill_internal")
+    assert wf.is_completed()
+    assert rec.calls == []
+    assert states(wf, "wait_reminder") == ["CANCELLED"]
+    assert wf.waiting_events() == []
+
+
+# ---------------------------------------------------------------- inspection
+def inspection_data() -> dict:
+    return {"plan_id": 1, "unit_id": 7, "due_date": "2026-11-30"}
+
+
+def remediation(offset: timedelta) -> dict:
+    now = datetime.now(ICT)
+    return {"remediation_required": True,
+            "remediation_due_at": iso(now + offset),
+            "remediation_escalate_at": iso(now + offset + timedelta(days=5))}
+
+
+def test_inspection_without_remediation_ends_after_the_conclusion():
+    rec = Recorder()
+    wf = start_workflow("inspection", inspection_data(), rec)
+    assert ready_user_tasks(wf)[0].task_spec.lane == "inspector"
+    complete(wf, "record_findings", findings="Đạt")
+    assert ready_user_tasks(wf)[0].task_spec.lane == "dost_leader"
+    complete(wf, "sign_conclusion", remediation_required=False)
+    assert wf.is_completed()
+    assert states(wf, "no_remediation") == ["COMPLETED"]
+    assert states(wf, "split_remediation") == []        # never reached, never predicted
+    assert rec.calls == []
+
+
+def test_inspection_late_remediation_is_reminded_and_escalated():
+    rec = Recorder()
+    wf = start_workflow("inspection", inspection_data(), rec)
+    complete(wf, "record_findings")
+    complete(wf, "sign_conclusion", **remediation(PAST))
+    assert rec.calls == [("notify", ["unit_staff", "unit_leader"], "due"),
+                         ("escalate", "province_leader")]
+    assert states(wf, "remediation_reminders_done") == ["COMPLETED"]
+    assert not wf.is_completed()
+    assert ready_user_tasks(wf)[0].task_spec.lane == "unit_staff"
+    complete(wf, "report_remediation", report="Đã khắc phục")
+    assert wf.is_completed()
+    assert states(wf, "remediation_done") == ["COMPLETED"]
+
+
+def test_inspection_remediation_on_time_cancels_the_timers():
+    rec = Recorder()
+    wf = start_workflow("inspection", inspection_data(), rec)
+    complete(wf, "record_findings")
+    complete(wf, "sign_conclusion", **remediation(FUTURE))
+    assert states(wf, "wait_remediation_due") == ["WAITING"]
+    complete(wf, "report_remediation")
+    assert wf.is_completed()
+    assert rec.calls == []
+    assert states(wf, "wait_remediation_due") == ["CANCELLED"]
+    assert wf.waiting_events() == []
+
+
+# --------------------------------------------------------------- aggregation
+def test_aggregation_return_then_approve():
+    rec = Recorder()
+    wf = start_workflow("aggregation", {"plan_id": 1, "round": "q1"}, rec)
+    complete(wf, "review_report", note="v1")
+    complete(wf, "approve_report", decision="return")
+    complete(wf, "review_report", note="v2")
+    assert not wf.is_completed()
+    complete(wf, "approve_report", decision="approve")
+    assert wf.is_completed()
+    assert states(wf, "report_approved") == ["COMPLETED"]
+    assert wf.data["note"] == "v2"
+    assert rec.calls == []
+
+
+# ------------------------------------------------------------- province_plan
+YEAR = {
+    "q1_open_at": "2026-02-20T08:00:00+07:00", "q1_close_at": "2026-03-06T00:00:00+07:00",
+    "q2_open_at": "2026-05-20T08:00:00+07:00", "q2_close_at": "2026-06-06T00:00:00+07:00",
+    "q3_open_at": "2026-08-20T08:00:00+07:00", "q3_close_at": "2026-09-06T00:00:00+07:00",
+    "q4_open_at": "2026-11-20T08:00:00+07:00", "q4_close_at": "2026-12-06T00:00:00+07:00",
+    "inspection_open_at": "2026-10-01T08:00:00+07:00",
+    "year_end_at": "2026-12-31T17:00:00+07:00",
+}
+YEAR_CALLS = [("cascade", "unit_plan")] + [
+    call for q in QUARTERS for call in (("cascade", "quarterly_report", q), ("aggregate", q))
+] + [("aggregate", "year")]
+
+
+def province_plan_data() -> dict:
+    return {"plan_id": 1, "accepted_count": 0, **YEAR}
+
+
+def issued_province_plan(rec: Recorder) -> BpmnWorkflow:
+    wf = start_workflow("province_plan", province_plan_data(), rec)
+    complete(wf, "draft_plan", title="Kế hoạch 2026")
+    complete(wf, "approve_plan", decision="approve")
+    return wf
+
+
+def test_province_plan_return_then_approve_cascades_once(clock):
+    rec = Recorder()
+    wf = start_workflow("province_plan", province_plan_data(), rec)
     complete(wf, "draft_plan", title="Kế hoạch 2025")
     complete(wf, "approve_plan", decision="return")
     assert rec.calls == []
     complete(wf, "draft_plan")
     complete(wf, "approve_plan", decision="approve")
     assert rec.calls == [("cascade", "unit_plan")]
+    assert not wf.is_completed()          # the year has just begun
+    assert ready_user_tasks(wf) == []
+    pending = sorted((e.event_type, e.name) for e in wf.waiting_events())
+    assert pending == [("MessageEventDefinition", "unit_plan_accepted"),
+                       ("TimeDateEventDefinition", "Mở đợt quý I"),
+                       ("TimeDateEventDefinition", "Đến đợt kiểm tra")]
+
+
+def test_province_plan_year_chain_follows_the_clock(clock):
+    rec = Recorder()
+    wf = issued_province_plan(rec)
+    assert rec.calls == YEAR_CALLS[:1]
+    steps = [  # (moment, calls so far)
+        ("2026-02-20T07:59:00+07:00", 1), ("2026-02-20T08:00:01+07:00", 2),
+        ("2026-03-06T00:00:01+07:00", 3), ("2026-05-21T00:00:00+07:00", 4),
+        ("2026-06-07T00:00:00+07:00", 5), ("2026-08-21T00:00:00+07:00", 6),
+        ("2026-09-07T00:00:00+07:00", 7), ("2026-11-21T00:00:00+07:00", 8),
+        ("2026-12-07T00:00:00+07:00", 9),
+    ]
+    for moment, count in steps:
+        clock.current = datetime.fromisoformat(moment)
+        settle(wf)
+        assert rec.calls == YEAR_CALLS[:count], moment
+    # the inspection round opened on 01/10 and still waits for the leader
+    assert [t.task_spec.name for t in ready_user_tasks(wf)] == ["select_inspections"]
+    assert not wf.is_completed()
+
+    clock.current = datetime.fromisoformat("2026-12-31T17:00:01+07:00")
+    settle(wf)
+    assert rec.calls == YEAR_CALLS
+    # terminate: the year is closed and every other branch is cancelled
     assert wf.is_completed()
-    assert [t.state for t in wf.get_tasks(spec_name="plan_issued", max_depth=BIG)] \
-        == [TaskState.COMPLETED]
+    assert states(wf, "year_closed") == ["COMPLETED"]
+    assert states(wf, "select_inspections") == ["CANCELLED"]
+    assert "WAITING" not in states(wf, "wait_unit_accepted")
+    assert wf.waiting_events() == []
+
+
+def test_province_plan_with_every_date_past_runs_the_year_at_once(clock):
+    clock.current = datetime(2027, 1, 15, tzinfo=ICT)
+    rec = Recorder()
+    wf = issued_province_plan(rec)
+    assert rec.calls == YEAR_CALLS
+    assert wf.is_completed()
+    assert states(wf, "year_closed") == ["COMPLETED"]
+
+
+def test_province_plan_inspection_round(clock):
+    rec = Recorder()
+    wf = issued_province_plan(rec)
+    clock.current = datetime(2026, 10, 2, tzinfo=ICT)
+    settle(wf)
+    assert [(t.task_spec.name, t.task_spec.lane) for t in ready_user_tasks(wf)] == \
+        [("select_inspections", "dost_leader")]
+    complete(wf, "select_inspections", unit_ids=[7, 9])
+    assert rec.calls[-1] == ("start_inspections",)
+    assert rec.calls.count(("start_inspections",)) == 1
+    assert states(wf, "inspections_started") == ["COMPLETED"]
+    assert not wf.is_completed()          # the year chain goes on
+
+
+def test_province_plan_counts_accepted_units_and_waits_again(clock):
+    rec = Recorder()
+    wf = issued_province_plan(rec)
+    tasks_before = len(wf.tasks)
+    for unit_id in (7, 9, 12):
+        wf.send_event(message("unit_plan_accepted", {"unit_id": unit_id, "plan_id": 1}))
+        settle(wf)
+        # the loop is back at the catch, waiting for the next unit
+        assert states(wf, "wait_unit_accepted").count("WAITING") == 1
+
+    counted = [t for t in wf.get_tasks(spec_name="count_accepted", max_depth=BIG)
+               if t.state == TaskState.COMPLETED]
+    assert [t.data["accepted_count"] for t in counted] == [1, 2, 3]
+    assert counted[-1].data["accepted"] == {"unit_id": 12, "plan_id": 1}
+    waiting = wf.get_tasks(spec_name="wait_unit_accepted", state=TaskState.WAITING,
+                           max_depth=BIG)[0]
+    assert waiting.data["accepted_count"] == 3
+    # each accepted unit adds 3 tasks (merge, catch, script), one level deeper each
+    assert len(wf.tasks) - tasks_before == 9
+    assert rec.calls == [("cascade", "unit_plan")]   # nothing else ran
+    assert wf.get_events() == []
+
+
+def test_province_plan_catch_loop_takes_one_message_per_engine_run(clock):
+    """A second message delivered before the engine ran is not caught by the loop."""
+    wf = issued_province_plan(Recorder())
+    wf.send_event(message("unit_plan_accepted", {"unit_id": 1, "plan_id": 1}))
+    with pytest.raises(WorkflowException):     # the catch is READY now, not WAITING
+        wf.send_event(message("unit_plan_accepted", {"unit_id": 2, "plan_id": 1}))
+    settle(wf)
+    wf.send_event(message("unit_plan_accepted", {"unit_id": 2, "plan_id": 1}))
+    settle(wf)
+    waiting = wf.get_tasks(spec_name="wait_unit_accepted", state=TaskState.WAITING,
+                           max_depth=BIG)[0]
+    assert waiting.data["accepted_count"] == 2
+
+
+def test_province_plan_count_is_not_in_the_data_of_the_closed_year(clock):
+    """The count lives in the loop branch; terminate copies the year chain's data."""
+    rec = Recorder()
+    wf = issued_province_plan(rec)
+    wf.send_event(message("unit_plan_accepted", {"unit_id": 7, "plan_id": 1}))
+    settle(wf)
+    clock.current = datetime(2027, 1, 15, tzinfo=ICT)
+    settle(wf)
+    assert wf.is_completed()
+    assert wf.data["accepted_count"] == 0
