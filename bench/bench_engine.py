@@ -3,6 +3,7 @@
 Run: python bench/bench_engine.py [--units 90 900 3400] [--timers 100000]
 Prints figures; asserts nothing (speed targets are in DESIGN.md §6).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,8 +46,9 @@ def run(units: int, extra_timers: int, folder: Path) -> None:
     session.commit()
     cascade_s = time.perf_counter() - started
 
-    ready = list(session.scalars(select(HumanTask).where(
-        HumanTask.form_key == "unit_plan_adapt").limit(30)))
+    ready = list(
+        session.scalars(select(HumanTask).where(HumanTask.form_key == "unit_plan_adapt").limit(30))
+    )
     samples = []
     for task in ready:
         unit = session.get(Unit, task.unit_id)
@@ -65,20 +67,35 @@ def run(units: int, extra_timers: int, folder: Path) -> None:
         tick_samples.append(time.perf_counter() - begin)
     waiting = session.scalar(select(func.count(Timer.id)))
 
-    sizes = list(session.scalars(select(func.length(ProcessInstance.state)).where(
-        ProcessInstance.process_key == "unit_plan")))
-    print(f"N={units:>5}  cascade {cascade_s:6.2f} s ({ms(cascade_s / units)}/unit)  "
-          f"complete task median {ms(statistics.median(samples))} "
-          f"p95 {ms(sorted(samples)[int(len(samples) * 0.95) - 1])}  "
-          f"tick ({waiting} waiting, none due) median {ms(statistics.median(tick_samples))}  "
-          f"state/instance median {statistics.median(sizes):.0f} B")
+    sizes = list(
+        session.scalars(
+            select(func.length(ProcessInstance.state)).where(
+                ProcessInstance.process_key == "unit_plan"
+            )
+        )
+    )
+    print(
+        f"N={units:>5}  cascade {cascade_s:6.2f} s ({ms(cascade_s / units)}/unit)  "
+        f"complete task median {ms(statistics.median(samples))} "
+        f"p95 {ms(sorted(samples)[int(len(samples) * 0.95) - 1])}  "
+        f"tick ({waiting} waiting, none due) median {ms(statistics.median(tick_samples))}  "
+        f"state/instance median {statistics.median(sizes):.0f} B"
+    )
 
     if extra_timers:
         instance_ids = list(session.scalars(select(ProcessInstance.id)))
         far = clock.now() + timedelta(days=300)
-        session.execute(insert(Timer), [
-            {"instance_id": instance_ids[i % len(instance_ids)], "event_name": "bench",
-             "due_at": far + timedelta(seconds=i)} for i in range(extra_timers)])
+        session.execute(
+            insert(Timer),
+            [
+                {
+                    "instance_id": instance_ids[i % len(instance_ids)],
+                    "event_name": "bench",
+                    "due_at": far + timedelta(seconds=i),
+                }
+                for i in range(extra_timers)
+            ],
+        )
         session.commit()
         samples = []
         for _ in range(20):
@@ -86,8 +103,10 @@ def run(units: int, extra_timers: int, folder: Path) -> None:
             timers.tick(session)
             samples.append(time.perf_counter() - begin)
         total = session.scalar(select(func.count(Timer.id)))
-        print(f"         tick with {total} waiting timers, none due: "
-              f"median {ms(statistics.median(samples))}")
+        print(
+            f"         tick with {total} waiting timers, none due: "
+            f"median {ms(statistics.median(samples))}"
+        )
     session.close()
     engine.dispose()
 

@@ -1,4 +1,5 @@
 """User accounts: sign-in checks, the identity a session carries, and password changes."""
+
 from __future__ import annotations
 
 import hashlib
@@ -45,15 +46,24 @@ def fingerprint(password_hash: str) -> str:
 
 
 def _identity(user: User) -> Identity:
-    return Identity(user_id=user.id, username=user.username, full_name=user.full_name,
-                    unit_id=user.unit_id, unit_name=user.unit.name,
-                    roles=tuple(sorted(user.role_names)), active=user.active,
-                    fingerprint=fingerprint(user.password_hash))
+    return Identity(
+        user_id=user.id,
+        username=user.username,
+        full_name=user.full_name,
+        unit_id=user.unit_id,
+        unit_name=user.unit.name,
+        roles=tuple(sorted(user.role_names)),
+        active=user.active,
+        fingerprint=fingerprint(user.password_hash),
+    )
 
 
 def _load(session: Session, user_id: int) -> User | None:
-    return session.scalars(select(User).where(User.id == user_id).options(
-        selectinload(User.memberships), selectinload(User.unit))).first()
+    return session.scalars(
+        select(User)
+        .where(User.id == user_id)
+        .options(selectinload(User.memberships), selectinload(User.unit))
+    ).first()
 
 
 def identity(session: Session, user_id: int) -> Identity | None:
@@ -81,8 +91,9 @@ def actor(session: Session, user_id: int, today: date | None = None) -> Actor:
     return actor_for(session, user, today or clock.today())
 
 
-def change_password(session: Session, user_id: int, current: str, new: str,
-                    confirm: str) -> Identity:
+def change_password(
+    session: Session, user_id: int, current: str, new: str, confirm: str
+) -> Identity:
     """Replace a user's password after checking the current one; return the new identity."""
     user = _load(session, user_id)
     if user is None or not user.active:

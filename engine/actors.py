@@ -1,4 +1,5 @@
 """Scripted actors for the simulator and the demo: they act through the same engine API as users."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -18,8 +19,13 @@ def bot_user(session: Session, unit_id: int) -> User:
     """Return the system user scripted actions are recorded under (created once)."""
     user = session.scalars(select(User).where(User.username == BOT_USERNAME)).first()
     if user is None:
-        user = User(username=BOT_USERNAME, full_name="Tác nhân mô phỏng", password_hash="!",
-                    unit_id=unit_id, active=False)
+        user = User(
+            username=BOT_USERNAME,
+            full_name="Tác nhân mô phỏng",
+            password_hash="!",
+            unit_id=unit_id,
+            active=False,
+        )
         session.add(user)
         session.flush()
     return user
@@ -43,14 +49,29 @@ def make_cast(session: Session, province_unit_id: int) -> Cast:
     cast = Cast(bot_id=bot_user(session, province_unit_id).id)
     for user in session.scalars(select(User).where(User.active.is_(True))):
         for role in user.role_names:
-            unit_id = None if role in (Role.DOST_STAFF, Role.DOST_LEADER, Role.PROVINCE_LEADER,
-                                       Role.INSPECTOR, Role.ADMIN) else user.unit_id
+            unit_id = (
+                None
+                if role
+                in (
+                    Role.DOST_STAFF,
+                    Role.DOST_LEADER,
+                    Role.PROVINCE_LEADER,
+                    Role.INSPECTOR,
+                    Role.ADMIN,
+                )
+                else user.unit_id
+            )
             cast.users.setdefault((role, unit_id), user.id)
     return cast
 
 
-def ready_tasks(session: Session, *, unit_id: int | None = None, form_key: str | None = None,
-                process_key: str | None = None) -> list[HumanTask]:
+def ready_tasks(
+    session: Session,
+    *,
+    unit_id: int | None = None,
+    form_key: str | None = None,
+    process_key: str | None = None,
+) -> list[HumanTask]:
     """Return ready human tasks, optionally of one unit, form or process."""
     query = select(HumanTask).where(HumanTask.status == HumanTaskStatus.READY)
     if unit_id is not None:
@@ -64,8 +85,11 @@ def ready_tasks(session: Session, *, unit_id: int | None = None, form_key: str |
 
 def act(session: Session, cast: Cast, task: HumanTask, data: dict[str, Any]) -> None:
     """Complete `task` as whoever plays its role."""
-    unit_id = None if task.role in ("dost_staff", "dost_leader", "province_leader",
-                                    "inspector") else task.unit_id
+    unit_id = (
+        None
+        if task.role in ("dost_staff", "dost_leader", "province_leader", "inspector")
+        else task.unit_id
+    )
     tasks.complete(session, cast.actor(task.role, unit_id), task.id, data)
 
 
@@ -76,19 +100,35 @@ def adopt_plan(session: Session, cast: Cast, unit: Unit, plan_number: str) -> bo
         if task.form_key == "unit_plan_adapt":
             content = unit_plans.default_content(session, task.instance.plan_id, unit)
             for item in content["tasks"]:
-                item["responsible"] = "Văn phòng" if unit.kind == "department" else "Phòng Văn hóa - Xã hội"
+                item["responsible"] = (
+                    "Văn phòng" if unit.kind == "department" else "Phòng Văn hóa - Xã hội"
+                )
             act(session, cast, task, content)
             done = True
     for task in ready_tasks(session, unit_id=unit.id, form_key="unit_plan_approve"):
-        act(session, cast, task, {"decision": "approve", "plan_number": plan_number,
-                                  "plan_date": clock.today().isoformat()})
+        act(
+            session,
+            cast,
+            task,
+            {
+                "decision": "approve",
+                "plan_number": plan_number,
+                "plan_date": clock.today().isoformat(),
+            },
+        )
         done = True
     return done
 
 
-def instance_of(session: Session, process_key: str, plan_id: int, unit_id: int,
-                round_key: str = "") -> ProcessInstance | None:
+def instance_of(
+    session: Session, process_key: str, plan_id: int, unit_id: int, round_key: str = ""
+) -> ProcessInstance | None:
     """Return the instance keyed by (process, plan, unit, round), if any."""
-    return session.scalars(select(ProcessInstance).where(
-        ProcessInstance.process_key == process_key, ProcessInstance.plan_id == plan_id,
-        ProcessInstance.unit_id == unit_id, ProcessInstance.round_key == round_key)).first()
+    return session.scalars(
+        select(ProcessInstance).where(
+            ProcessInstance.process_key == process_key,
+            ProcessInstance.plan_id == plan_id,
+            ProcessInstance.unit_id == unit_id,
+            ProcessInstance.round_key == round_key,
+        )
+    ).first()

@@ -1,5 +1,6 @@
 """The province report of a round, computed from the units' data (who sent on time, late, not
 yet — by name and kind — and each KPI and task rolled up across units)."""
+
 from __future__ import annotations
 
 import statistics
@@ -32,19 +33,24 @@ def _submissions(session: Session, plan: Plan, round_key: str) -> dict[int, Any]
     if round_key == "adoption":
         rows = session.scalars(select(UnitPlan).where(UnitPlan.plan_id == plan.id))
     else:
-        rows = session.scalars(select(Report).where(Report.plan_id == plan.id,
-                                                    Report.round_key == round_key))
+        rows = session.scalars(
+            select(Report).where(Report.plan_id == plan.id, Report.round_key == round_key)
+        )
     return {r.unit_id: r for r in rows}
 
 
 def _who(units: list[Unit], records: Mapping[int, Any], now: datetime) -> dict[str, Any]:
     groups: dict[str, dict[str, list[str]]] = {
-        b: {"department": [], "commune": []} for b in ("on_time", "late", "missing")}
+        b: {"department": [], "commune": []} for b in ("on_time", "late", "missing")
+    }
     for unit in units:
         record = records.get(unit.id)
-        status = stage_status(started=record is not None,
-                              due=record.due_date if record else None,
-                              submitted_at=record.submitted_at if record else None, now=now)
+        status = stage_status(
+            started=record is not None,
+            due=record.due_date if record else None,
+            submitted_at=record.submitted_at if record else None,
+            now=now,
+        )
         bucket = BUCKETS.get(status, "missing")
         groups[bucket]["commune" if unit.kind == "commune" else "department"].append(unit.name)
     counts = {b: len(g["department"]) + len(g["commune"]) for b, g in groups.items()}
@@ -57,35 +63,48 @@ def _kpi_rollup(session: Session, plan: Plan, reports: list[Report]) -> list[dic
         for item in report.kpi_results:
             by_code.setdefault(item["code"], []).append(item)
     rows = []
-    for kpi in session.scalars(select(PlanKpi).where(PlanKpi.plan_id == plan.id,
-                                                    PlanKpi.measurable.is_(True))
-                               .order_by(PlanKpi.position)):
+    for kpi in session.scalars(
+        select(PlanKpi)
+        .where(PlanKpi.plan_id == plan.id, PlanKpi.measurable.is_(True))
+        .order_by(PlanKpi.position)
+    ):
         items = by_code.get(kpi.code, [])
         values = [float(i["actual_value"]) for i in items if i.get("actual_value") is not None]
-        rows.append({
-            "code": kpi.code, "name": kpi.name, "province_target": kpi.target_value,
-            "units_reporting": len(items), "units_met": sum(i.get("verdict") == "dat" for i in items),
-            "min": min(values) if values else None,
-            "median": statistics.median(values) if values else None,
-            "max": max(values) if values else None,
-        })
+        rows.append(
+            {
+                "code": kpi.code,
+                "name": kpi.name,
+                "province_target": kpi.target_value,
+                "units_reporting": len(items),
+                "units_met": sum(i.get("verdict") == "dat" for i in items),
+                "min": min(values) if values else None,
+                "median": statistics.median(values) if values else None,
+                "max": max(values) if values else None,
+            }
+        )
     return rows
 
 
-def _task_rollup(session: Session, plan: Plan, reports: list[Report],
-                 kinds: Mapping[int, str]) -> list[dict[str, Any]]:
+def _task_rollup(
+    session: Session, plan: Plan, reports: list[Report], kinds: Mapping[int, str]
+) -> list[dict[str, Any]]:
     counts: dict[tuple[str, str], dict[str, int]] = {}
     for report in reports:
         kind = kinds.get(report.unit_id, "department")
         for item in report.task_statuses:
-            bucket = counts.setdefault((kind, item["code"]), {
-                "done": 0, "in_progress": 0, "not_started": 0})
+            bucket = counts.setdefault(
+                (kind, item["code"]), {"done": 0, "in_progress": 0, "not_started": 0}
+            )
             bucket[item.get("status", "not_started")] = bucket.get(item.get("status"), 0) + 1
     rows = []
-    for task in session.scalars(select(TemplateTask).where(TemplateTask.plan_id == plan.id)
-                                .order_by(TemplateTask.unit_kind, TemplateTask.position)):
-        bucket = counts.get((task.unit_kind, task.code), {"done": 0, "in_progress": 0,
-                                                          "not_started": 0})
+    for task in session.scalars(
+        select(TemplateTask)
+        .where(TemplateTask.plan_id == plan.id)
+        .order_by(TemplateTask.unit_kind, TemplateTask.position)
+    ):
+        bucket = counts.get(
+            (task.unit_kind, task.code), {"done": 0, "in_progress": 0, "not_started": 0}
+        )
         rows.append({"kind": task.unit_kind, "code": task.code, "name": task.name, **bucket})
     return rows
 
@@ -98,24 +117,32 @@ def compute(session: Session, plan: Plan, round_key: str) -> dict[str, Any]:
     records = _submissions(session, plan, data_round)
     reports = [r for r in records.values() if isinstance(r, Report) and r.submitted_at]
     result: dict[str, Any] = {
-        "round": round_key, "round_label": rounds.ROUND_LABELS.get(round_key, round_key),
-        "generated_at": now.isoformat(), "who": _who(units, records, now),
+        "round": round_key,
+        "round_label": rounds.ROUND_LABELS.get(round_key, round_key),
+        "generated_at": now.isoformat(),
+        "who": _who(units, records, now),
         "kpis": _kpi_rollup(session, plan, reports),
         "tasks": _task_rollup(session, plan, reports, {u.id: str(u.kind) for u in units}),
     }
     if round_key == "year":
-        result["stages"] = {key: _who(units, _submissions(session, plan, key), now)["counts"]
-                            for key in ("adoption", *rounds.QUARTERS)}
+        result["stages"] = {
+            key: _who(units, _submissions(session, plan, key), now)["counts"]
+            for key in ("adoption", *rounds.QUARTERS)
+        }
     return result
 
 
 def store(session: Session, plan: Plan, round_key: str) -> AggregateReport:
     """Compute and save (or refresh) the province report of a round."""
-    report = session.scalars(select(AggregateReport).where(
-        AggregateReport.plan_id == plan.id, AggregateReport.round_key == round_key)).first()
+    report = session.scalars(
+        select(AggregateReport).where(
+            AggregateReport.plan_id == plan.id, AggregateReport.round_key == round_key
+        )
+    ).first()
     if report is None:
-        report = AggregateReport(plan_id=plan.id, round_key=round_key, data={},
-                                 generated_at=clock.now())
+        report = AggregateReport(
+            plan_id=plan.id, round_key=round_key, data={}, generated_at=clock.now()
+        )
         session.add(report)
     report.data = compute(session, plan, round_key)
     report.generated_at = clock.now()

@@ -1,4 +1,5 @@
 """Prepare a database: schema, built-in processes, and (for demos and simulation) the 2026 data."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time
@@ -27,8 +28,13 @@ def synthetic_communes(session: Session, count: int) -> list[Unit]:
         code = f"xa-mo-phong-{index:04d}"
         unit = session.scalars(select(Unit).where(Unit.code == code)).first()
         if unit is None:
-            unit = Unit(code=code, name=f"Xã mô phỏng {index:04d}", kind=UnitKind.COMMUNE,
-                        subkind="xa", active=True)
+            unit = Unit(
+                code=code,
+                name=f"Xã mô phỏng {index:04d}",
+                kind=UnitKind.COMMUNE,
+                subkind="xa",
+                active=True,
+            )
             session.add(unit)
         units.append(unit)
     session.flush()
@@ -37,8 +43,13 @@ def synthetic_communes(session: Session, count: int) -> list[Unit]:
 
 def limit_units(session: Session, count: int) -> None:
     """Keep `count` departments and communes active (adding simulated ones beyond 90)."""
-    real = list(session.scalars(select(Unit).where(
-        Unit.kind.in_([UnitKind.DEPARTMENT, UnitKind.COMMUNE])).order_by(Unit.id)))
+    real = list(
+        session.scalars(
+            select(Unit)
+            .where(Unit.kind.in_([UnitKind.DEPARTMENT, UnitKind.COMMUNE]))
+            .order_by(Unit.id)
+        )
+    )
     for index, unit in enumerate(real):
         unit.active = index < count
     if count > len(real):
@@ -48,8 +59,9 @@ def limit_units(session: Session, count: int) -> None:
 def load_internal_units(session: Session, users: bool) -> list[Unit]:
     """Add the internal departments of communes that cascade inside (xã Mường La)."""
     created = []
-    for parent_code, names in demo_data.read_json("units.json").get(
-            "internal_departments", {}).items():
+    for parent_code, names in (
+        demo_data.read_json("units.json").get("internal_departments", {}).items()
+    ):
         parent = session.scalars(select(Unit).where(Unit.code == parent_code)).first()
         if parent is None or not parent.active:
             continue
@@ -57,8 +69,9 @@ def load_internal_units(session: Session, users: bool) -> list[Unit]:
             code = f"{parent_code}-{slugify(name)}"
             unit = session.scalars(select(Unit).where(Unit.code == code)).first()
             if unit is None:
-                unit = Unit(code=code, name=name, kind=UnitKind.INTERNAL, parent=parent,
-                            active=True)
+                unit = Unit(
+                    code=code, name=name, kind=UnitKind.INTERNAL, parent=parent, active=True
+                )
                 session.add(unit)
             created.append(unit)
     session.flush()
@@ -88,18 +101,36 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
 
 def issue_plan(session: Session, cast: Cast, plan: Plan) -> ProcessInstance:
     """Play Sở KHCN drafting the plan and its leader issuing it; the cascade follows."""
-    existing = session.scalars(select(ProcessInstance).where(
-        ProcessInstance.process_key == "province_plan",
-        ProcessInstance.plan_id == plan.id)).first()
+    existing = session.scalars(
+        select(ProcessInstance).where(
+            ProcessInstance.process_key == "province_plan", ProcessInstance.plan_id == plan.id
+        )
+    ).first()
     instance = existing or runtime.start(
-        session, "province_plan", plan_id=plan.id, unit_id=province_unit(session).id,
-        data={"plan_id": plan.id})
+        session,
+        "province_plan",
+        plan_id=plan.id,
+        unit_id=province_unit(session).id,
+        data={"plan_id": plan.id},
+    )
     for task in ready_tasks(session, form_key="province_plan_draft"):
-        act(session, cast, task, {
-            "title": plan.title, "adoption_due_date": plan.adoption_due_date.isoformat(),
-            "target_kinds": list(plan.target_kinds),
-            "reminder_days_before": plan.reminder_days_before, "grace_days": plan.grace_days})
+        act(
+            session,
+            cast,
+            task,
+            {
+                "title": plan.title,
+                "adoption_due_date": plan.adoption_due_date.isoformat(),
+                "target_kinds": list(plan.target_kinds),
+                "reminder_days_before": plan.reminder_days_before,
+                "grace_days": plan.grace_days,
+            },
+        )
     for task in ready_tasks(session, form_key="province_plan_approve"):
-        act(session, cast, task, {"decision": "approve", "decision_number": "33/QĐ-UBND",
-                                  "decision_date": "2026-01-06"})
+        act(
+            session,
+            cast,
+            task,
+            {"decision": "approve", "decision_number": "33/QĐ-UBND", "decision_date": "2026-01-06"},
+        )
     return instance

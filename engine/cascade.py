@@ -5,6 +5,7 @@ cascade never duplicates work; the unique key on process_instance guards concurr
 The same mechanism works one level down: a commune's quarterly report cascades to its
 internal departments.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -40,38 +41,68 @@ class CascadeResult:
 
 def target_units(session: Session, plan: Plan, parent: Unit | None = None) -> list[Unit]:
     """Return the active units of the kinds the plan is addressed to."""
-    return list(session.scalars(select(Unit).where(
-        Unit.kind.in_(list(plan.target_kinds)), Unit.active.is_(True)).order_by(Unit.id)))
+    return list(
+        session.scalars(
+            select(Unit)
+            .where(Unit.kind.in_(list(plan.target_kinds)), Unit.active.is_(True))
+            .order_by(Unit.id)
+        )
+    )
 
 
 def internal_units(session: Session, plan: Plan, parent: Unit | None) -> list[Unit]:
     """Return the active internal departments of `parent`."""
     if parent is None:
         return []
-    return list(session.scalars(select(Unit).where(
-        Unit.parent_id == parent.id, Unit.kind == UnitKind.INTERNAL,
-        Unit.active.is_(True)).order_by(Unit.id)))
+    return list(
+        session.scalars(
+            select(Unit)
+            .where(
+                Unit.parent_id == parent.id, Unit.kind == UnitKind.INTERNAL, Unit.active.is_(True)
+            )
+            .order_by(Unit.id)
+        )
+    )
 
 
 TARGETS: dict[str, Target] = {
-    "unit_plan": Target(target_units, lambda s, p, u, c, r: unit_plans.start_data(s, p, u, c),
-                        lambda p, r: p.adoption_due_date),
+    "unit_plan": Target(
+        target_units,
+        lambda s, p, u, c, r: unit_plans.start_data(s, p, u, c),
+        lambda p, r: p.adoption_due_date,
+    ),
     "quarterly_report": Target(target_units, reports.start_data, rounds.quarterly_due),
     "internal_report": Target(internal_units, reports.internal_start_data, rounds.internal_due),
-    "inspection": Target(lambda s, p, u: inspections.pending_units(s, p.id),
-                         inspections.start_data, lambda p, r: rounds.inspection_due(p)),
+    "inspection": Target(
+        lambda s, p, u: inspections.pending_units(s, p.id),
+        inspections.start_data,
+        lambda p, r: rounds.inspection_due(p),
+    ),
 }
 
 
 def _existing(session: Session, plan_id: int, process_key: str, round_key: str) -> set[int]:
-    return set(session.scalars(select(ProcessInstance.unit_id).where(
-        ProcessInstance.process_key == process_key, ProcessInstance.plan_id == plan_id,
-        ProcessInstance.round_key == round_key)))
+    return set(
+        session.scalars(
+            select(ProcessInstance.unit_id).where(
+                ProcessInstance.process_key == process_key,
+                ProcessInstance.plan_id == plan_id,
+                ProcessInstance.round_key == round_key,
+            )
+        )
+    )
 
 
-def run(session: Session, plan_id: int, process_key: str, *, round_key: str = "",
-        actor_id: int | None = None, parent: ProcessInstance | None = None,
-        after_each: Callable[[int], None] | None = None) -> CascadeResult:
+def run(
+    session: Session,
+    plan_id: int,
+    process_key: str,
+    *,
+    round_key: str = "",
+    actor_id: int | None = None,
+    parent: ProcessInstance | None = None,
+    after_each: Callable[[int], None] | None = None,
+) -> CascadeResult:
     """Start `process_key` for every target unit of the plan that has no instance yet.
 
     `after_each(started_so_far)` lets a caller commit in batches or report progress.
@@ -91,43 +122,83 @@ def run(session: Session, plan_id: int, process_key: str, *, round_key: str = ""
         if unit.id in existing:
             skipped += 1
             continue
-        _start_one(session, plan, unit, process_key, round_key, calendar, definition,
-                   actor_id, parent)
+        _start_one(
+            session, plan, unit, process_key, round_key, calendar, definition, actor_id, parent
+        )
         started += 1
         if after_each is not None:
             after_each(started)
-    audit.record(session, "plan.cascaded", actor_id=actor_id, process_key=process_key,
-                 plan_id=plan_id, round=round_key, started=started, skipped=skipped,
-                 parent_instance_id=parent.id if parent else None)
+    audit.record(
+        session,
+        "plan.cascaded",
+        actor_id=actor_id,
+        process_key=process_key,
+        plan_id=plan_id,
+        round=round_key,
+        started=started,
+        skipped=skipped,
+        parent_instance_id=parent.id if parent else None,
+    )
     return CascadeResult(started=started, skipped=skipped)
 
 
-def _start_one(session: Session, plan: Plan, unit: Unit, process_key: str, round_key: str,
-               calendar: WorkCalendar, definition: ProcessDefinition, actor_id: int | None,
-               parent: ProcessInstance | None) -> ProcessInstance:
+def _start_one(
+    session: Session,
+    plan: Plan,
+    unit: Unit,
+    process_key: str,
+    round_key: str,
+    calendar: WorkCalendar,
+    definition: ProcessDefinition,
+    actor_id: int | None,
+    parent: ProcessInstance | None,
+) -> ProcessInstance:
     target = TARGETS[process_key]
     data = target.start_data(session, plan, unit, calendar, round_key)
-    due = date.fromisoformat(data["due_date"]) if "due_date" in data else target.due(plan, round_key)
-    instance = runtime.start(session, process_key, plan_id=plan.id, unit_id=unit.id, data=data,
-                             round_key=round_key, due_date=due, actor_id=actor_id,
-                             definition=definition,
-                             parent_instance_id=parent.id if parent else None)
+    due = (
+        date.fromisoformat(data["due_date"]) if "due_date" in data else target.due(plan, round_key)
+    )
+    instance = runtime.start(
+        session,
+        process_key,
+        plan_id=plan.id,
+        unit_id=unit.id,
+        data=data,
+        round_key=round_key,
+        due_date=due,
+        actor_id=actor_id,
+        definition=definition,
+        parent_instance_id=parent.id if parent else None,
+    )
     if process_key == "quarterly_report" and unit.children:
-        run(session, plan.id, "internal_report", round_key=round_key, actor_id=actor_id,
-            parent=instance)
+        run(
+            session,
+            plan.id,
+            "internal_report",
+            round_key=round_key,
+            actor_id=actor_id,
+            parent=instance,
+        )
     return instance
 
 
-def start_province_process(session: Session, plan: Plan, process_key: str, round_key: str,
-                           data: dict[str, Any]) -> ProcessInstance:
+def start_province_process(
+    session: Session, plan: Plan, process_key: str, round_key: str, data: dict[str, Any]
+) -> ProcessInstance:
     """Start a province-level process once per (plan, round): e.g. a round's aggregation."""
     province = session.scalars(select(Unit).where(Unit.kind == UnitKind.PROVINCE)).first()
     if province is None:
         raise NotFoundError("Chưa có đơn vị cấp tỉnh")
-    existing = session.scalars(select(ProcessInstance).where(
-        ProcessInstance.process_key == process_key, ProcessInstance.plan_id == plan.id,
-        ProcessInstance.round_key == round_key, ProcessInstance.unit_id == province.id)).first()
+    existing = session.scalars(
+        select(ProcessInstance).where(
+            ProcessInstance.process_key == process_key,
+            ProcessInstance.plan_id == plan.id,
+            ProcessInstance.round_key == round_key,
+            ProcessInstance.unit_id == province.id,
+        )
+    ).first()
     if existing is not None:
         return existing
-    return runtime.start(session, process_key, plan_id=plan.id, unit_id=province.id, data=data,
-                         round_key=round_key)
+    return runtime.start(
+        session, process_key, plan_id=plan.id, unit_id=province.id, data=data, round_key=round_key
+    )

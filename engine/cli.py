@@ -1,4 +1,5 @@
 """The `plancascade` console script."""
+
 from __future__ import annotations
 
 import argparse
@@ -50,8 +51,16 @@ def cmd_tick(args: argparse.Namespace) -> int:
     while True:
         with session:
             result = timers.tick(session)
-        print(json.dumps({"now": clock.now().isoformat(), "due_instances": result.due_instances,
-                          "advanced": result.advanced}), flush=True)
+        print(
+            json.dumps(
+                {
+                    "now": clock.now().isoformat(),
+                    "due_instances": result.due_instances,
+                    "advanced": result.advanced,
+                }
+            ),
+            flush=True,
+        )
         if not args.loop:
             return 0
         time.sleep(args.interval)
@@ -70,9 +79,13 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         schema.upgrade(engine)
         with session:
             progress = simulation.stderr_progress if args.units >= 500 else None
-            result = simulation.simulate(session, units=args.units,
-                                         late_fraction=args.late_fraction, seed=args.seed,
-                                         progress=progress)
+            result = simulation.simulate(
+                session,
+                units=args.units,
+                late_fraction=args.late_fraction,
+                seed=args.seed,
+                progress=progress,
+            )
         engine.dispose()
     print(json.dumps(result, ensure_ascii=False))
     return 0
@@ -91,7 +104,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         except InvalidDefinitionError as exc:
             entry.update(ok=False, problems=[p.as_dict() for p in exc.problems])
         except OSError as exc:
-            entry.update(ok=False, problems=[Problem(f"Không đọc được tệp: {exc.strerror}").as_dict()])
+            entry.update(
+                ok=False, problems=[Problem(f"Không đọc được tệp: {exc.strerror}").as_dict()]
+            )
         except Exception as exc:  # noqa: BLE001 - never a traceback, whatever the file
             entry.update(ok=False, problems=[Problem(f"Tệp không hợp lệ: {exc}").as_dict()])
         all_ok = all_ok and bool(entry["ok"])
@@ -101,8 +116,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Run the web app on gunicorn (a production WSGI server)."""
-    command = ["gunicorn", "--workers", str(args.workers), "--bind", f"{args.host}:{args.port}",
-               "web.wsgi:app"]
+    command = [
+        "gunicorn",
+        "--workers",
+        str(args.workers),
+        "--bind",
+        f"{args.host}:{args.port}",
+        "web.wsgi:app",
+    ]
     os.execvp(command[0], command)
     return 0  # pragma: no cover - execvp does not return
 

@@ -3,6 +3,7 @@
 SpiffWorkflow reads `datetime.now(timezone.utc)` in its timer module; `install()` swaps that
 module's `datetime` for one whose `now()` asks this clock, so timers follow simulated time too.
 """
+
 from __future__ import annotations
 
 import os
@@ -51,7 +52,11 @@ class _ClockDatetime(datetime):
     def now(cls, tz: object = None) -> datetime:  # type: ignore[override]
         """Return our clock's now, converted to `tz` when given."""
         current = now()
-        return current.astimezone(tz) if tz is not None else current.astimezone(BUSINESS_TZ).replace(tzinfo=None)  # type: ignore[arg-type]
+        return (
+            current.astimezone(tz)
+            if tz is not None
+            else current.astimezone(BUSINESS_TZ).replace(tzinfo=None)
+        )  # type: ignore[arg-type]
 
 
 def install() -> None:

@@ -1,4 +1,5 @@
 """Database engines and sessions: SQLite (WAL) by default, PostgreSQL in production."""
+
 from __future__ import annotations
 
 import os
@@ -33,9 +34,9 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     """Create an Engine for `url` (default: default_url()) with the pragmas we rely on."""
     url = url or default_url()
     if url.startswith("postgres://"):
-        url = "postgresql+psycopg://" + url[len("postgres://"):]
+        url = "postgresql+psycopg://" + url[len("postgres://") :]
     elif url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)

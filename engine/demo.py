@@ -1,4 +1,5 @@
 """`plancascade init --demo`: the Sơn La 2026 plan, its units and accounts, played up to now."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -25,8 +26,9 @@ def load(session: Session) -> dict[str, Any]:
             prepare(session, users=True)
             session.commit()
             return {"played_until": stop_at.isoformat(), "units": 0}
-        plan, cast, script = start_year(session, units=None, users=True, seed=DEMO_SEED,
-                                        late_fraction=DEMO_LATE_FRACTION)
+        plan, cast, script = start_year(
+            session, units=None, users=True, seed=DEMO_SEED, late_fraction=DEMO_LATE_FRACTION
+        )
         last = min(stop_at.astimezone(clock.BUSINESS_TZ).date(), date(plan.year, 12, 31))
         play(session, cast, plan, script, ISSUE_DAY, last, stop_at=stop_at)
         session.commit()

@@ -3,6 +3,7 @@
 Every loader is idempotent and only flushes: the caller owns the transaction.
 The data lives in engine/data/ (never ../shared); see the data_quality_notes inside each file.
 """
+
 from __future__ import annotations
 
 import json
@@ -42,12 +43,36 @@ DEMO_PASSWORD = "demo"
 PROVINCE_CODE = "ubnd-tinh"
 DOST_CODE = "so-khoa-hoc-va-cong-nghe"
 
-KPI_FIELDS = ("group_code", "group_name", "parent_code", "name", "measurable", "target_text",
-              "target_value", "target_unit", "comparator", "lead")
-TASK_FIELDS = ("group_code", "group_name", "parent_code", "name", "lead", "coordinating", "product",
-               "deadline_text")
-TEMPLATE_FIELDS = ("group_code", "group_name", "name", "product", "deadline_text",
-                   "province_task_code")
+KPI_FIELDS = (
+    "group_code",
+    "group_name",
+    "parent_code",
+    "name",
+    "measurable",
+    "target_text",
+    "target_value",
+    "target_unit",
+    "comparator",
+    "lead",
+)
+TASK_FIELDS = (
+    "group_code",
+    "group_name",
+    "parent_code",
+    "name",
+    "lead",
+    "coordinating",
+    "product",
+    "deadline_text",
+)
+TEMPLATE_FIELDS = (
+    "group_code",
+    "group_name",
+    "name",
+    "product",
+    "deadline_text",
+    "province_task_code",
+)
 TEMPLATE_KEYS = {"department": "department_template", "commune": "commune_template"}
 
 # username, full name, role, unit code: the province-wide demo accounts.
@@ -65,8 +90,9 @@ def read_json(name: str) -> Any:
     return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
 
 
-def _upsert_unit(session: Session, existing: dict[str, Unit], row: dict[str, Any],
-                 parent: Unit | None) -> Unit:
+def _upsert_unit(
+    session: Session, existing: dict[str, Unit], row: dict[str, Any], parent: Unit | None
+) -> Unit:
     """Create the unit `row` describes, or update the existing one with that code."""
     unit = existing.get(row["code"])
     if unit is None:
@@ -96,11 +122,20 @@ def load_units(session: Session) -> dict[str, Unit]:
     return units
 
 
-def _sync_rows(plan: Plan, collection: str, model: type[Any], rows: list[dict[str, Any]],
-               fields: tuple[str, ...], **fixed: Any) -> None:
+def _sync_rows(
+    plan: Plan,
+    collection: str,
+    model: type[Any],
+    rows: list[dict[str, Any]],
+    fields: tuple[str, ...],
+    **fixed: Any,
+) -> None:
     """Create or update the plan's child rows (matched by code and `fixed`) in file order."""
-    current = {r.code: r for r in getattr(plan, collection)
-               if all(getattr(r, k) == v for k, v in fixed.items())}
+    current = {
+        r.code: r
+        for r in getattr(plan, collection)
+        if all(getattr(r, k) == v for k, v in fixed.items())
+    }
     for position, row in enumerate(rows, start=1):
         item = current.get(row["code"])
         if item is None:
@@ -118,33 +153,43 @@ def load_plan(session: Session, year: int = 2026) -> Plan:
         raise ValueError(f"no shipped plan for {year}")
     data = read_json(path.name)
     decision, deadlines = data["decision"], data["deadlines"]
-    plan = session.scalars(select(Plan).where(
-        Plan.year == year, Plan.decision_number == decision["number"])).first()
+    plan = session.scalars(
+        select(Plan).where(Plan.year == year, Plan.decision_number == decision["number"])
+    ).first()
     if plan is None:
         plan = Plan(
-            year=year, title=decision["plan_title"], decision_number=decision["number"],
-            decision_date=date.fromisoformat(decision["date"]), signer=decision["signer"],
+            year=year,
+            title=decision["plan_title"],
+            decision_number=decision["number"],
+            decision_date=date.fromisoformat(decision["date"]),
+            signer=decision["signer"],
             status=PlanStatus.DRAFT,
             adoption_due_date=date.fromisoformat(deadlines["unit_plan_due"]),
-            reminder_days_before=2, grace_days=5, target_kinds=["department", "commune"],
-            settings={"quarterly_due": list(deadlines["quarterly_due"]),
-                      "inspection_due": deadlines["inspection_due"]},
+            reminder_days_before=2,
+            grace_days=5,
+            target_kinds=["department", "commune"],
+            settings={
+                "quarterly_due": list(deadlines["quarterly_due"]),
+                "inspection_due": deadlines["inspection_due"],
+            },
             created_at=clock.now(),
         )
         session.add(plan)
     _sync_rows(plan, "kpis", PlanKpi, data["kpis"], KPI_FIELDS)
     _sync_rows(plan, "tasks", PlanTask, data["tasks"], TASK_FIELDS)
     for unit_kind, key in TEMPLATE_KEYS.items():
-        _sync_rows(plan, "template_tasks", TemplateTask, data[key], TEMPLATE_FIELDS,
-                   unit_kind=unit_kind)
+        _sync_rows(
+            plan, "template_tasks", TemplateTask, data[key], TEMPLATE_FIELDS, unit_kind=unit_kind
+        )
     session.flush()
     return plan
 
 
 def _demo_accounts(units: dict[str, Unit]) -> list[tuple[str, str, Role, Unit]]:
     """List (username, full name, role, unit) of every demo account."""
-    accounts = [(name, full, role, units[code]) for name, full, role, code in SPECIAL_USERS
-                if code in units]
+    accounts = [
+        (name, full, role, units[code]) for name, full, role, code in SPECIAL_USERS if code in units
+    ]
     for unit in units.values():
         if unit.kind in (UnitKind.DEPARTMENT, UnitKind.COMMUNE, UnitKind.INTERNAL):
             accounts += [

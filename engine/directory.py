@@ -1,4 +1,5 @@
 """The directory of units, as lists and the JSON API show it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ class UnitEntry:
 
 def list_units(session: Session) -> list[UnitEntry]:
     """Return every active unit in loading order: the province, departments, then communes."""
-    rows = session.execute(select(Unit.code, Unit.name, Unit.kind)
-                           .where(Unit.active.is_(True)).order_by(Unit.id))
+    rows = session.execute(
+        select(Unit.code, Unit.name, Unit.kind).where(Unit.active.is_(True)).order_by(Unit.id)
+    )
     return [UnitEntry(code, name, str(kind)) for code, name, kind in rows]

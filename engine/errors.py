@@ -1,4 +1,5 @@
 """Domain errors raised by the engine; web/ maps them to 4xx responses."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -43,15 +44,21 @@ class Problem:
 
     def as_dict(self) -> dict[str, object]:
         """Return the JSON form used by `plancascade validate`."""
-        return {"element": self.element, "name": self.name, "line": self.line,
-                "message": self.message}
+        return {
+            "element": self.element,
+            "name": self.name,
+            "line": self.line,
+            "message": self.message,
+        }
 
 
 class InvalidDefinitionError(PlancascadeError):
     """A BPMN file failed parsing or lint; `problems` says where."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(p.message for p in problems) or "Định nghĩa quy trình không hợp lệ")
+        super().__init__(
+            "; ".join(p.message for p in problems) or "Định nghĩa quy trình không hợp lệ"
+        )
         self.problems = problems
 
 
@@ -62,5 +69,6 @@ class FieldErrors(PlancascadeError):
     errors: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        super().__init__("Dữ liệu nhập chưa hợp lệ: " + "; ".join(
-            f"{k}: {v}" for k, v in self.errors.items()))
+        super().__init__(
+            "Dữ liệu nhập chưa hợp lệ: " + "; ".join(f"{k}: {v}" for k, v in self.errors.items())
+        )

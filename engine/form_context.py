@@ -1,4 +1,5 @@
 """What a task page shows beside its form: KPI and task names, targets, reviewers' comments."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -78,22 +79,39 @@ class FormContext:
 
 
 def _kpis(session: Session, plan_id: int) -> dict[str, KpiInfo]:
-    rows = list(session.scalars(select(PlanKpi).where(PlanKpi.plan_id == plan_id)
-                                .order_by(PlanKpi.position)))
+    rows = list(
+        session.scalars(
+            select(PlanKpi).where(PlanKpi.plan_id == plan_id).order_by(PlanKpi.position)
+        )
+    )
     names = {k.code: k.name for k in rows}
-    return {k.code: KpiInfo(code=k.code, name=k.name, group_code=k.group_code,
-                            group_name=k.group_name,
-                            parent_name=names.get(k.parent_code) if k.parent_code else None,
-                            target_text=k.target_text, target_value=k.target_value,
-                            target_unit=k.target_unit) for k in rows}
+    return {
+        k.code: KpiInfo(
+            code=k.code,
+            name=k.name,
+            group_code=k.group_code,
+            group_name=k.group_name,
+            parent_name=names.get(k.parent_code) if k.parent_code else None,
+            target_text=k.target_text,
+            target_value=k.target_value,
+            target_unit=k.target_unit,
+        )
+        for k in rows
+    }
 
 
 def _template_tasks(session: Session, plan_id: int, unit: Unit) -> dict[str, TemplateTaskInfo]:
-    rows = session.scalars(select(TemplateTask).where(
-        TemplateTask.plan_id == plan_id, TemplateTask.unit_kind == template_kind(unit))
-        .order_by(TemplateTask.position))
-    return {t.code: TemplateTaskInfo(code=t.code, name=t.name, group_code=t.group_code,
-                                     group_name=t.group_name) for t in rows}
+    rows = session.scalars(
+        select(TemplateTask)
+        .where(TemplateTask.plan_id == plan_id, TemplateTask.unit_kind == template_kind(unit))
+        .order_by(TemplateTask.position)
+    )
+    return {
+        t.code: TemplateTaskInfo(
+            code=t.code, name=t.name, group_code=t.group_code, group_name=t.group_name
+        )
+        for t in rows
+    }
 
 
 def _return_note(session: Session, record: UnitPlan, instance_id: int) -> ReturnNote | None:
@@ -101,9 +119,12 @@ def _return_note(session: Session, record: UnitPlan, instance_id: int) -> Return
     if record.status != UnitPlanStatus.RETURNED or not record.review_comments:
         return None
     events = session.execute(
-        select(AuditEvent, User.full_name).outerjoin(User, User.id == AuditEvent.actor_id)
+        select(AuditEvent, User.full_name)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
         .where(AuditEvent.instance_id == instance_id, AuditEvent.action == "task.completed")
-        .order_by(AuditEvent.id.desc()).limit(20))
+        .order_by(AuditEvent.id.desc())
+        .limit(20)
+    )
     for event, name in events:
         if (event.details or {}).get("decision") == "return":
             return ReturnNote(comments=record.review_comments, by_name=name, at=event.at)
@@ -111,10 +132,14 @@ def _return_note(session: Session, record: UnitPlan, instance_id: int) -> Return
 
 
 def _summary(record: UnitPlan) -> UnitPlanSummary:
-    return UnitPlanSummary(kpis=tuple(k for k in record.kpis if k.get("selected")),
-                           tasks=tuple(t for t in record.tasks if t.get("kept")),
-                           plan_number=record.plan_number, plan_date=record.plan_date,
-                           due_date=record.due_date, status=str(record.status))
+    return UnitPlanSummary(
+        kpis=tuple(k for k in record.kpis if k.get("selected")),
+        tasks=tuple(t for t in record.tasks if t.get("kept")),
+        plan_number=record.plan_number,
+        plan_date=record.plan_date,
+        due_date=record.due_date,
+        status=str(record.status),
+    )
 
 
 def for_task(session: Session, view: TaskView) -> FormContext:
@@ -125,13 +150,16 @@ def for_task(session: Session, view: TaskView) -> FormContext:
     unit = session.get(Unit, view.unit_id)
     if instance is None or unit is None:
         return FormContext()
-    record = session.scalars(select(UnitPlan).where(
-        UnitPlan.plan_id == instance.plan_id, UnitPlan.unit_id == unit.id)).first()
+    record = session.scalars(
+        select(UnitPlan).where(UnitPlan.plan_id == instance.plan_id, UnitPlan.unit_id == unit.id)
+    ).first()
     kpis = _kpis(session, instance.plan_id)
     if record is None:
         return FormContext(kpis=kpis)
     if view.form_key == "unit_plan_adapt":
-        return FormContext(kpis=kpis,
-                           template_tasks=_template_tasks(session, instance.plan_id, unit),
-                           returned=_return_note(session, record, instance.id))
+        return FormContext(
+            kpis=kpis,
+            template_tasks=_template_tasks(session, instance.plan_id, unit),
+            returned=_return_note(session, record, instance.id),
+        )
     return FormContext(kpis=kpis, unit_plan=_summary(record))

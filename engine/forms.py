@@ -1,4 +1,5 @@
-"""Task forms: JSON Schema (draft 2020-12) files in bpmn/forms/, validated with Vietnamese messages."""
+"""Task forms: JSON Schema (2020-12) files in bpmn/forms/, validated with Vietnamese messages."""
+
 from __future__ import annotations
 
 import json
@@ -101,8 +102,14 @@ _MESSAGES: dict[str, Any] = {
     "additionalProperties": lambda e: "Có trường không được khai báo trong biểu mẫu",
 }
 
-_TYPE_NAMES = {"number": "một số", "integer": "một số nguyên", "string": "văn bản",
-               "boolean": "đúng/sai", "array": "một danh sách", "object": "một nhóm trường"}
+_TYPE_NAMES = {
+    "number": "một số",
+    "integer": "một số nguyên",
+    "string": "văn bản",
+    "boolean": "đúng/sai",
+    "array": "một danh sách",
+    "object": "một nhóm trường",
+}
 
 
 def _translate(error: ValidationError) -> tuple[str, str]:
@@ -114,7 +121,11 @@ def _translate(error: ValidationError) -> tuple[str, str]:
         return (f"{path}.{missing}" if path != "_form" else missing), "Trường này là bắt buộc"
     if kind == "type":
         expected = error.validator_value
-        name = _TYPE_NAMES.get(expected, str(expected)) if isinstance(expected, str) else "giá trị hợp lệ"
+        name = (
+            _TYPE_NAMES.get(expected, str(expected))
+            if isinstance(expected, str)
+            else "giá trị hợp lệ"
+        )
         return path, f"Phải là {name}"
     if kind == "minLength":
         if error.validator_value == 1:

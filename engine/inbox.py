@@ -1,9 +1,10 @@
 """My tasks ("Công việc của tôi"): the filtered, sorted and paginated list of offered tasks."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from slugify import slugify
 from sqlalchemy import ColumnElement, Select, func, or_, select
@@ -19,6 +20,7 @@ SORTS = ("due", "unit", "process")
 QUICK_FILTERS = ("today", "overdue")
 
 Urgency = Literal["overdue", "soon", "normal", "none"]
+SelectT = TypeVar("SelectT", bound=Select)  # type: ignore[type-arg]
 
 
 @dataclass(frozen=True)
@@ -91,8 +93,11 @@ def urgency(due: date | None, today: date) -> Urgency:
 
 def _offered(actor: Actor) -> list[ColumnElement[bool]]:
     """Return the conditions of the tasks offered to `actor` (claimed by others excluded)."""
-    return [HumanTask.status == HumanTaskStatus.READY, inbox_filter(actor),
-            or_(HumanTask.claimed_by_id.is_(None), HumanTask.claimed_by_id == actor.user_id)]
+    return [
+        HumanTask.status == HumanTaskStatus.READY,
+        inbox_filter(actor),
+        or_(HumanTask.claimed_by_id.is_(None), HumanTask.claimed_by_id == actor.user_id),
+    ]
 
 
 def _unit_condition(text: str) -> ColumnElement[bool]:
@@ -123,7 +128,7 @@ def _quick(query: InboxQuery, today: date) -> list[ColumnElement[bool]]:
     return []
 
 
-def _ordered(stmt: Select[Any], query: InboxQuery) -> Select[Any]:
+def _ordered(stmt: SelectT, query: InboxQuery) -> SelectT:
     """Apply the requested order, always ending on the id so pages are stable."""
     due = HumanTask.due_date.desc() if query.descending else HumanTask.due_date.asc()
     first = {"unit": Unit.code, "process": HumanTask.process_key}.get(query.sort)
@@ -141,20 +146,31 @@ def _count(session: Session, conditions: list[ColumnElement[bool]]) -> int:
 
 
 def _process_counts(session: Session, actor: Actor) -> tuple[ProcessCount, ...]:
-    rows = session.execute(select(HumanTask.process_key, func.count(HumanTask.id))
-                           .where(*_offered(actor)).group_by(HumanTask.process_key)
-                           .order_by(HumanTask.process_key))
+    rows = session.execute(
+        select(HumanTask.process_key, func.count(HumanTask.id))
+        .where(*_offered(actor))
+        .group_by(HumanTask.process_key)
+        .order_by(HumanTask.process_key)
+    )
     return tuple(ProcessCount(key, process_label(key), count) for key, count in rows)
 
 
-def _row(task: HumanTask, unit: Unit, claimer: str | None, actor: Actor,
-         today: date) -> InboxRow:
-    return InboxRow(id=task.id, title=task.title, process_key=task.process_key,
-                    process_name=process_label(task.process_key), unit_code=unit.code,
-                    unit_name=unit.name, role=task.role, role_name=role_label(task.role),
-                    form_key=task.form_key, due_date=task.due_date,
-                    urgency=urgency(task.due_date, today),
-                    claimed_by_me=task.claimed_by_id == actor.user_id, claimed_by_name=claimer)
+def _row(task: HumanTask, unit: Unit, claimer: str | None, actor: Actor, today: date) -> InboxRow:
+    return InboxRow(
+        id=task.id,
+        title=task.title,
+        process_key=task.process_key,
+        process_name=process_label(task.process_key),
+        unit_code=unit.code,
+        unit_name=unit.name,
+        role=task.role,
+        role_name=role_label(task.role),
+        form_key=task.form_key,
+        due_date=task.due_date,
+        urgency=urgency(task.due_date, today),
+        claimed_by_me=task.claimed_by_id == actor.user_id,
+        claimed_by_name=claimer,
+    )
 
 
 def search(session: Session, actor: Actor, query: InboxQuery, today: date) -> InboxPage:
@@ -165,15 +181,29 @@ def search(session: Session, actor: Actor, query: InboxQuery, today: date) -> In
     per_page = max(1, query.per_page)
     pages = max(1, -(-total // per_page))
     page = min(max(1, query.page), pages)
-    stmt = (select(HumanTask, Unit, User.full_name)
-            .join(Unit, Unit.id == HumanTask.unit_id)
-            .outerjoin(User, User.id == HumanTask.claimed_by_id).where(*conditions))
+    stmt = (
+        select(HumanTask, Unit, User.full_name)
+        .join(Unit, Unit.id == HumanTask.unit_id)
+        .outerjoin(User, User.id == HumanTask.claimed_by_id)
+        .where(*conditions)
+    )
     rows = session.execute(_ordered(stmt, query).limit(per_page).offset((page - 1) * per_page))
     return InboxPage(
         rows=tuple(_row(task, unit, name, actor, today) for task, unit, name in rows),
-        total=total, all_count=_count(session, _offered(actor)),
+        total=total,
+        all_count=_count(session, _offered(actor)),
         due_today=_count(session, base + [HumanTask.due_date == today]),
         overdue=_count(session, base + [HumanTask.due_date < today]),
-        soon=_count(session, base + [HumanTask.due_date >= today,
-                                     HumanTask.due_date <= today + timedelta(days=SOON_DAYS)]),
-        processes=_process_counts(session, actor), page=page, pages=pages, per_page=per_page)
+        soon=_count(
+            session,
+            base
+            + [
+                HumanTask.due_date >= today,
+                HumanTask.due_date <= today + timedelta(days=SOON_DAYS),
+            ],
+        ),
+        processes=_process_counts(session, actor),
+        page=page,
+        pages=pages,
+        per_page=per_page,
+    )

@@ -1,4 +1,5 @@
 """Domain side of inspections: selection by Sở KHCN's leader, findings, conclusion, remediation."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -16,8 +17,9 @@ from models import HumanTask, Inspection, Plan, ProcessInstance, Unit
 
 def find(session: Session, plan_id: int, unit_id: int) -> Inspection | None:
     """Return the inspection of a unit under a plan, if selected."""
-    return session.scalars(select(Inspection).where(
-        Inspection.plan_id == plan_id, Inspection.unit_id == unit_id)).first()
+    return session.scalars(
+        select(Inspection).where(Inspection.plan_id == plan_id, Inspection.unit_id == unit_id)
+    ).first()
 
 
 def select_units(session: Session, plan: Plan, codes: list[str], due: date) -> list[Inspection]:
@@ -30,8 +32,9 @@ def select_units(session: Session, plan: Plan, codes: list[str], due: date) -> l
     for code in codes:
         inspection = find(session, plan.id, units[code].id)
         if inspection is None:
-            inspection = Inspection(plan_id=plan.id, unit_id=units[code].id, due_date=due,
-                                    updated_at=clock.now())
+            inspection = Inspection(
+                plan_id=plan.id, unit_id=units[code].id, due_date=due, updated_at=clock.now()
+            )
             session.add(inspection)
         chosen.append(inspection)
     session.flush()
@@ -41,10 +44,16 @@ def select_units(session: Session, plan: Plan, codes: list[str], due: date) -> l
 def pending_units(session: Session, plan_id: int) -> list[Unit]:
     """Return the selected units that have no inspection instance yet."""
     started = select(ProcessInstance.unit_id).where(
-        ProcessInstance.plan_id == plan_id, ProcessInstance.process_key == "inspection")
-    return list(session.scalars(select(Unit).join(Inspection, Inspection.unit_id == Unit.id)
-                                .where(Inspection.plan_id == plan_id,
-                                       Unit.id.not_in(started)).order_by(Unit.id)))
+        ProcessInstance.plan_id == plan_id, ProcessInstance.process_key == "inspection"
+    )
+    return list(
+        session.scalars(
+            select(Unit)
+            .join(Inspection, Inspection.unit_id == Unit.id)
+            .where(Inspection.plan_id == plan_id, Unit.id.not_in(started))
+            .order_by(Unit.id)
+        )
+    )
 
 
 def start_data(session: Session, plan: Plan, unit: Unit, *_: Any) -> dict[str, Any]:
@@ -69,18 +78,25 @@ def prefill(session: Session, task: HumanTask) -> dict[str, Any]:
         return {"unit_codes": [], "due_date": rounds.inspection_due(plan).isoformat()}
     inspection = _inspection_of(session, task)
     if task.form_key == "inspection_findings":
-        return {"findings": inspection.findings or "",
-                "recommendations": inspection.recommendations or ""}
+        return {
+            "findings": inspection.findings or "",
+            "recommendations": inspection.recommendations or "",
+        }
     if task.form_key == "inspection_conclusion":
-        return {"conclusion_number": inspection.conclusion_number or "",
-                "conclusion": inspection.conclusion or "", "remediation_required": False}
+        return {
+            "conclusion_number": inspection.conclusion_number or "",
+            "conclusion": inspection.conclusion or "",
+            "remediation_required": False,
+        }
     return {"remediation_report": inspection.remediation_report or ""}
 
 
 def _remediation_schedule(session: Session, plan: Plan, due: date) -> dict[str, str]:
     schedule = calendars.deadline_schedule(calendars.load(session), due, 0, plan.grace_days)
-    return {"remediation_due_at": schedule["due_at"],
-            "remediation_escalate_at": schedule["escalate_at"]}
+    return {
+        "remediation_due_at": schedule["due_at"],
+        "remediation_escalate_at": schedule["escalate_at"],
+    }
 
 
 def apply(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, Any]:

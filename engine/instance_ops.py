@@ -1,5 +1,6 @@
 """Support operations on instances: suspend, resume, retry a task in error, cancel. Admin only,
 all audited."""
+
 from __future__ import annotations
 
 from SpiffWorkflow.util.task import TaskState
@@ -26,8 +27,14 @@ def suspend(session: Session, actor: Actor, instance_id: int, reason: str = "") 
     if instance.status != InstanceStatus.RUNNING:
         raise ConflictError("Chỉ tạm dừng được quy trình đang chạy")
     instance.status = InstanceStatus.SUSPENDED
-    audit.record(session, "instance.suspended", actor_id=actor.user_id, instance_id=instance.id,
-                 unit_id=instance.unit_id, reason=reason)
+    audit.record(
+        session,
+        "instance.suspended",
+        actor_id=actor.user_id,
+        instance_id=instance.id,
+        unit_id=instance.unit_id,
+        reason=reason,
+    )
     session.flush()
 
 
@@ -37,8 +44,13 @@ def resume(session: Session, actor: Actor, instance_id: int) -> None:
     if instance.status != InstanceStatus.SUSPENDED:
         raise ConflictError("Quy trình không ở trạng thái tạm dừng")
     instance.status = InstanceStatus.RUNNING
-    audit.record(session, "instance.resumed", actor_id=actor.user_id, instance_id=instance.id,
-                 unit_id=instance.unit_id)
+    audit.record(
+        session,
+        "instance.resumed",
+        actor_id=actor.user_id,
+        instance_id=instance.id,
+        unit_id=instance.unit_id,
+    )
     runtime.advance(session, instance, runtime.load(instance), actor_id=actor.user_id)
 
 
@@ -53,8 +65,14 @@ def retry(session: Session, actor: Actor, instance_id: int) -> int:
         task._set_state(TaskState.READY)
     instance.status = InstanceStatus.RUNNING
     instance.error_message = None
-    audit.record(session, "instance.retried", actor_id=actor.user_id, instance_id=instance.id,
-                 unit_id=instance.unit_id, tasks=[t.task_spec.name for t in failed])
+    audit.record(
+        session,
+        "instance.retried",
+        actor_id=actor.user_id,
+        instance_id=instance.id,
+        unit_id=instance.unit_id,
+        tasks=[t.task_spec.name for t in failed],
+    )
     runtime.advance(session, instance, workflow, actor_id=actor.user_id)
     return len(failed)
 
@@ -70,6 +88,12 @@ def cancel(session: Session, actor: Actor, instance_id: int, reason: str) -> Non
     workflow.cancel()
     instance.status = InstanceStatus.CANCELLED
     instance.completed_at = clock.now()
-    audit.record(session, "instance.cancelled", actor_id=actor.user_id, instance_id=instance.id,
-                 unit_id=instance.unit_id, reason=reason.strip())
+    audit.record(
+        session,
+        "instance.cancelled",
+        actor_id=actor.user_id,
+        instance_id=instance.id,
+        unit_id=instance.unit_id,
+        reason=reason.strip(),
+    )
     runtime.save(session, instance, workflow)

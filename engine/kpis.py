@@ -1,4 +1,5 @@
 """KPI verdicts: đạt / chưa đạt of an actual value against a unit's own target."""
+
 from __future__ import annotations
 
 from enum import StrEnum

@@ -1,4 +1,5 @@
 """Vietnamese names of roles, processes and notification kinds, shown wherever users read them."""
+
 from __future__ import annotations
 
 ROLE_LABELS: dict[str, str] = {

@@ -1,4 +1,5 @@
 """Upload-time checks SpiffWorkflow's parser does not make, each reported with id, name and line."""
+
 from __future__ import annotations
 
 import ast
@@ -22,12 +23,12 @@ KNOWN_ROLES = frozenset(r.value for r in Role)
 def _problem(node: etree._Element, message: str) -> Problem:
     """Locate `message` at the nearest ancestor-or-self that has an id."""
     owner = node
-    while owner is not None and (owner.get("id") is None
-                                 or str(owner.tag).endswith("EventDefinition")):
+    while owner is not None and (
+        owner.get("id") is None or str(owner.tag).endswith("EventDefinition")
+    ):
         owner = owner.getparent()
     target = owner if owner is not None else node
-    return Problem(message, element=target.get("id"), name=target.get("name"),
-                   line=node.sourceline)
+    return Problem(message, element=target.get("id"), name=target.get("name"), line=node.sourceline)
 
 
 def _check_expression(node: etree._Element, text: str, mode: str, what: str) -> Problem | None:
@@ -102,29 +103,37 @@ def _lanes(process: etree._Element) -> tuple[dict[str, str], Iterator[Problem]]:
     for lane in process.iterfind(".//bpmn:lane", NS):
         name = (lane.get("name") or "").strip()
         if name not in KNOWN_ROLES:
-            problems.append(_problem(lane, f"Làn '{name}' không phải vai trò đã biết "
-                                     f"({', '.join(sorted(KNOWN_ROLES))})"))
+            problems.append(
+                _problem(
+                    lane,
+                    f"Làn '{name}' không phải vai trò đã biết ({', '.join(sorted(KNOWN_ROLES))})",
+                )
+            )
         for ref in lane.iterfind("bpmn:flowNodeRef", NS):
             by_node[(ref.text or "").strip()] = name
     return by_node, iter(problems)
 
 
-def _user_tasks(process: etree._Element, lanes: dict[str, str],
-                forms: frozenset[str] | None) -> Iterator[Problem]:
+def _user_tasks(
+    process: etree._Element, lanes: dict[str, str], forms: frozenset[str] | None
+) -> Iterator[Problem]:
     for task in process.iterfind(".//bpmn:userTask", NS):
         if task.get("id") not in lanes:
             yield _problem(task, "Bước người dùng phải nằm trong một làn (vai trò)")
         key = task.xpath(
             "bpmn:extensionElements/spiffworkflow:properties/"
-            "spiffworkflow:property[@name='formKey']/@value", namespaces=NS)
+            "spiffworkflow:property[@name='formKey']/@value",
+            namespaces=NS,
+        )
         if not key:
             yield _problem(task, "Bước người dùng thiếu biểu mẫu (thuộc tính formKey)")
         elif forms is not None and key[0] not in forms:
             yield _problem(task, f"Biểu mẫu '{key[0]}' không tồn tại")
 
 
-def _process(process: etree._Element, known: set[str],
-             forms: frozenset[str] | None) -> Iterator[Problem]:
+def _process(
+    process: etree._Element, known: set[str], forms: frozenset[str] | None
+) -> Iterator[Problem]:
     if process.find("bpmn:startEvent", NS) is None:
         yield _problem(process, "Quy trình không có sự kiện bắt đầu")
     lanes, lane_problems = _lanes(process)
@@ -136,8 +145,9 @@ def _process(process: etree._Element, known: set[str],
             yield _problem(call, f"Quy trình được gọi '{target}' không tồn tại")
 
 
-def lint_document(root: etree._Element, known_processes: set[str],
-                  forms: frozenset[str] | None = None) -> list[Problem]:
+def lint_document(
+    root: etree._Element, known_processes: set[str], forms: frozenset[str] | None = None
+) -> list[Problem]:
     """Return every problem found in a parsed BPMN document (empty when it is clean)."""
     problems: list[Problem] = []
     for process in root.iterfind("bpmn:process", NS):

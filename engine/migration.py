@@ -3,6 +3,7 @@
 SpiffWorkflow aligns task specs by BPMN id; an instance whose live (ready or waiting) tasks
 would disappear is refused and left untouched.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -64,14 +65,17 @@ class MigrationResult:
 
 
 def _element(spec: object) -> Element:
-    return Element(str(getattr(spec, "name", "")),
-                   str(getattr(spec, "bpmn_name", None) or getattr(spec, "name", "")))
+    return Element(
+        str(getattr(spec, "name", "")),
+        str(getattr(spec, "bpmn_name", None) or getattr(spec, "name", "")),
+    )
 
 
 def _visible(specs: Iterable[object]) -> tuple[Element, ...]:
     """Keep the specs a modeler shows (BPMN elements, not the engine's helper specs)."""
-    return tuple(sorted((_element(s) for s in specs if getattr(s, "bpmn_id", None)),
-                        key=lambda e: e.id))
+    return tuple(
+        sorted((_element(s) for s in specs if getattr(s, "bpmn_id", None)), key=lambda e: e.id)
+    )
 
 
 def diff_definitions(old: ProcessDefinition, new: ProcessDefinition) -> DefinitionDiff:
@@ -79,8 +83,9 @@ def diff_definitions(old: ProcessDefinition, new: ProcessDefinition) -> Definiti
     old_spec, _ = definitions.specs_for(old)
     new_spec, _ = definitions.specs_for(new)
     diff = SpecDiff(SERIALIZER.registry, old_spec, new_spec)
-    return DefinitionDiff(added=_visible(diff.added), removed=_visible(diff.removed),
-                          changed=_visible(diff.changed))
+    return DefinitionDiff(
+        added=_visible(diff.added), removed=_visible(diff.removed), changed=_visible(diff.changed)
+    )
 
 
 def _target(session: Session, definition_id: int) -> ProcessDefinition:
@@ -90,11 +95,16 @@ def _target(session: Session, definition_id: int) -> ProcessDefinition:
     return target
 
 
-def _preview_one(session: Session, instance: ProcessInstance,
-                 target: ProcessDefinition) -> tuple[Preview, object | None]:
+def _preview_one(
+    session: Session, instance: ProcessInstance, target: ProcessDefinition
+) -> tuple[Preview, object | None]:
     unit = session.get(Unit, instance.unit_id)
-    base = dict(instance_id=instance.id, unit_name=unit.name if unit else "?",
-                from_version=instance.definition.version, to_version=target.version)
+    base = dict(
+        instance_id=instance.id,
+        unit_name=unit.name if unit else "?",
+        from_version=instance.definition.version,
+        to_version=target.version,
+    )
     refusal = None
     if instance.process_key != target.process_key:
         refusal = "Phiên bản đích thuộc quy trình khác"
@@ -103,21 +113,28 @@ def _preview_one(session: Session, instance: ProcessInstance,
     elif instance.definition_id == target.id:
         refusal = "Quy trình đã ở phiên bản này"
     if refusal:
-        return Preview(**base, current=(), goes_to=(), added=(), removed=(), can_migrate=False,
-                       reason=refusal), None
+        return Preview(
+            **base, current=(), goes_to=(), added=(), removed=(), can_migrate=False, reason=refusal
+        ), None
     workflow = runtime.load(instance)
     new_spec, new_subs = definitions.specs_for(target)
     diff, _ = diff_workflow(SERIALIZER.registry, workflow, new_spec, new_subs)
     live = [t for t in workflow.get_tasks(state=LIVE, max_depth=runtime.MAX_DEPTH)]
     lost = [t for t in live if t in diff.removed]
     preview = Preview(
-        **base, current=_visible(t.task_spec for t in live),
+        **base,
+        current=_visible(t.task_spec for t in live),
         goes_to=_visible(diff.alignment[t] for t in live if diff.alignment.get(t) is not None),
         added=_visible(SpecDiff(SERIALIZER.registry, workflow.spec, new_spec).added),
         removed=_visible({t.task_spec for t in diff.removed}),
         can_migrate=not lost,
-        reason=("Bước đang chờ xử lý không còn trong phiên bản mới: "
-                + ", ".join(e.name for e in _visible(t.task_spec for t in lost))) if lost else None)
+        reason=(
+            "Bước đang chờ xử lý không còn trong phiên bản mới: "
+            + ", ".join(e.name for e in _visible(t.task_spec for t in lost))
+        )
+        if lost
+        else None,
+    )
     return preview, (workflow, diff, new_spec) if not lost else None
 
 
@@ -132,8 +149,9 @@ def preview(session: Session, instance_ids: Iterable[int], definition_id: int) -
     return result
 
 
-def migrate(session: Session, actor: Actor, instance_ids: Iterable[int],
-            definition_id: int) -> MigrationResult:
+def migrate(
+    session: Session, actor: Actor, instance_ids: Iterable[int], definition_id: int
+) -> MigrationResult:
     """Migrate each instance that can be; refused ones stay untouched. Admin only; audited."""
     if not actor.is_admin:
         raise PermissionDeniedError("Chỉ quản trị hệ thống được chuyển phiên bản quy trình")
@@ -152,9 +170,15 @@ def migrate(session: Session, actor: Actor, instance_ids: Iterable[int],
         migrate_workflow(diff, workflow, new_spec)
         instance.definition = target
         instance.definition_id = target.id
-        audit.record(session, "instance.migrated", actor_id=actor.user_id,
-                     instance_id=instance.id, unit_id=instance.unit_id,
-                     from_version=from_version, to_version=target.version)
+        audit.record(
+            session,
+            "instance.migrated",
+            actor_id=actor.user_id,
+            instance_id=instance.id,
+            unit_id=instance.unit_id,
+            from_version=from_version,
+            to_version=target.version,
+        )
         runtime.advance(session, instance, workflow, actor_id=actor.user_id)
         result.migrated.append(instance_id)
     return result
@@ -162,6 +186,11 @@ def migrate(session: Session, actor: Actor, instance_ids: Iterable[int],
 
 def instances_of_version(session: Session, definition_id: int) -> list[int]:
     """Return the ids of running instances on a version."""
-    return list(session.scalars(select(ProcessInstance.id).where(
-        ProcessInstance.definition_id == definition_id,
-        ProcessInstance.status.in_([InstanceStatus.RUNNING, InstanceStatus.SUSPENDED]))))
+    return list(
+        session.scalars(
+            select(ProcessInstance.id).where(
+                ProcessInstance.definition_id == definition_id,
+                ProcessInstance.status.in_([InstanceStatus.RUNNING, InstanceStatus.SUSPENDED]),
+            )
+        )
+    )

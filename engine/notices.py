@@ -1,4 +1,5 @@
 """Notifications a user reads ("Thông báo"): those addressed to their roles where they hold them."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -45,13 +46,17 @@ def notice_filter(actor: Actor) -> ColumnElement[bool]:
         if grant.unit_id is None:
             clauses.append(Notification.recipient_role == grant.role)
         else:
-            clauses.append(and_(Notification.recipient_role == grant.role,
-                                Notification.unit_id == grant.unit_id))
+            clauses.append(
+                and_(
+                    Notification.recipient_role == grant.role, Notification.unit_id == grant.unit_id
+                )
+            )
     return or_(*clauses) if clauses else false()
 
 
-def for_actor(session: Session, actor: Actor, *, page: int = 1,
-              per_page: int = PER_PAGE) -> NoticePage:
+def for_actor(
+    session: Session, actor: Actor, *, page: int = 1, per_page: int = PER_PAGE
+) -> NoticePage:
     """Return one page of the notifications addressed to `actor`, newest first."""
     condition = notice_filter(actor)
     total = session.scalar(select(func.count(Notification.id)).where(condition)) or 0
@@ -61,11 +66,22 @@ def for_actor(session: Session, actor: Actor, *, page: int = 1,
         select(Notification, Unit.name, ProcessInstance.process_key)
         .join(Unit, Unit.id == Notification.unit_id)
         .outerjoin(ProcessInstance, ProcessInstance.id == Notification.instance_id)
-        .where(condition).order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(per_page).offset((page - 1) * per_page))
+        .where(condition)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
     notices = tuple(
-        Notice(id=n.id, created_at=n.created_at, kind=n.kind, kind_name=notice_label(n.kind),
-               message=n.message, unit_name=unit_name, role_name=role_label(n.recipient_role),
-               process_name=process_label(key) if key else None)
-        for n, unit_name, key in rows)
+        Notice(
+            id=n.id,
+            created_at=n.created_at,
+            kind=n.kind,
+            kind_name=notice_label(n.kind),
+            message=n.message,
+            unit_name=unit_name,
+            role_name=role_label(n.recipient_role),
+            process_name=process_label(key) if key else None,
+        )
+        for n, unit_name, key in rows
+    )
     return NoticePage(rows=notices, total=total, page=page, pages=pages)

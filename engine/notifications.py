@@ -1,6 +1,6 @@
 """Texts of the notifications (reminders, escalations) the outbox carries."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 STAGE_NAMES = {
     "unit_plan": "kế hoạch chuyển đổi số của đơn vị",
@@ -12,10 +12,19 @@ STAGE_NAMES = {
 }
 
 KIND_TEMPLATES = {
+    "all_accepted": "Tất cả các đơn vị đã được tiếp nhận kế hoạch chuyển đổi số của đơn vị.",
     "reminder_before": "Nhắc việc: {unit} cần gửi {stage} trước ngày {due}.",
-    "due": "Đến hạn: hôm nay ({due}) là hạn {unit} gửi {stage}; đề nghị lãnh đạo đơn vị chỉ đạo hoàn thành.",
-    "escalation": "Báo cáo chậm trễ: {unit} chưa gửi {stage} (hạn {due}), đề nghị UBND tỉnh chỉ đạo.",
-    "escalation_parent": "Báo cáo chậm trễ: {unit} chưa gửi {stage} (hạn {due}), đề nghị lãnh đạo UBND xã chỉ đạo.",
+    "due": (
+        "Đến hạn: hôm nay ({due}) là hạn {unit} gửi {stage}; "
+        "đề nghị lãnh đạo đơn vị chỉ đạo hoàn thành."
+    ),
+    "escalation": (
+        "Báo cáo chậm trễ: {unit} chưa gửi {stage} (hạn {due}), đề nghị UBND tỉnh chỉ đạo."
+    ),
+    "escalation_parent": (
+        "Báo cáo chậm trễ: {unit} chưa gửi {stage} (hạn {due}), "
+        "đề nghị lãnh đạo UBND xã chỉ đạo."
+    ),
 }
 
 

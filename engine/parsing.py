@@ -1,4 +1,5 @@
 """The one module that parses BPMN: safe XML, SpiffWorkflow's parser, errors as Problems."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -41,21 +42,34 @@ def safe_xml(data: bytes) -> etree._Element:
     if not data or not data.strip():
         raise InvalidDefinitionError([Problem("Tệp rỗng, không có nội dung BPMN")])
     if len(data) > MAX_BPMN_BYTES:
-        raise InvalidDefinitionError([Problem(
-            f"Tệp quá lớn ({len(data) // 1024} KB); tối đa {MAX_BPMN_BYTES // 1024} KB")])
+        raise InvalidDefinitionError(
+            [Problem(f"Tệp quá lớn ({len(data) // 1024} KB); tối đa {MAX_BPMN_BYTES // 1024} KB")]
+        )
     if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
-        raise InvalidDefinitionError([Problem(
-            "Tệp chứa khai báo DOCTYPE/ENTITY, không được phép trong BPMN")])
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                             huge_tree=False, dtd_validation=False)
+        raise InvalidDefinitionError(
+            [Problem("Tệp chứa khai báo DOCTYPE/ENTITY, không được phép trong BPMN")]
+        )
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        dtd_validation=False,
+    )
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise InvalidDefinitionError([Problem(
-            f"XML không hợp lệ: {exc.msg}", line=exc.lineno)]) from exc
+        raise InvalidDefinitionError(
+            [Problem(f"XML không hợp lệ: {exc.msg}", line=exc.lineno)]
+        ) from exc
     if root.tag != f"{{{BPMN_NS}}}definitions":
-        raise InvalidDefinitionError([Problem(
-            "Không phải tệp BPMN 2.0 (thiếu phần tử bpmn:definitions)", line=root.sourceline)])
+        raise InvalidDefinitionError(
+            [
+                Problem(
+                    "Không phải tệp BPMN 2.0 (thiếu phần tử bpmn:definitions)", line=root.sourceline
+                )
+            ]
+        )
     return root
 
 
@@ -66,12 +80,17 @@ def _problem_from_validation(exc: ValidationException, root: etree._Element) -> 
         found = root.xpath("//*[@id=$i]", i=element)
         line = found[0].sourceline if found else None
     message = str(exc).split("\n")[0]
-    return Problem(f"Lỗi cấu trúc BPMN: {message}", element=element,
-                   name=getattr(exc, "name", "") or None, line=int(line) if line else None)
+    return Problem(
+        f"Lỗi cấu trúc BPMN: {message}",
+        element=element,
+        name=getattr(exc, "name", "") or None,
+        line=int(line) if line else None,
+    )
 
 
-def _spiff_parser(root: etree._Element, filename: str,
-                  library: Mapping[str, etree._Element]) -> SpiffBpmnParser:
+def _spiff_parser(
+    root: etree._Element, filename: str, library: Mapping[str, etree._Element]
+) -> SpiffBpmnParser:
     parser = SpiffBpmnParser(validator=_validator())
     try:
         parser.add_bpmn_xml(root, filename)
@@ -96,13 +115,18 @@ def _build_specs(parser: SpiffBpmnParser, pid: str, root: etree._Element) -> Spe
     except ValidationException as exc:
         raise InvalidDefinitionError([_problem_from_validation(exc, root)]) from exc
     except (SpiffWorkflowException, ValueError, KeyError, AttributeError) as exc:
-        raise InvalidDefinitionError([Problem(f"Không dựng được quy trình '{pid}': {exc}")]) from exc
+        raise InvalidDefinitionError(
+            [Problem(f"Không dựng được quy trình '{pid}': {exc}")]
+        ) from exc
     return spec, subs
 
 
-def parse_bpmn(data: bytes, filename: str = "diagram.bpmn",
-               library: Mapping[str, bytes] | None = None,
-               forms: frozenset[str] | None = None) -> ParsedBpmn:
+def parse_bpmn(
+    data: bytes,
+    filename: str = "diagram.bpmn",
+    library: Mapping[str, bytes] | None = None,
+    forms: frozenset[str] | None = None,
+) -> ParsedBpmn:
     """Parse, validate and lint a BPMN document; raise InvalidDefinitionError with Problems.
 
     `library` maps the keys of already deployed processes to their XML, so call activities
@@ -112,8 +136,9 @@ def parse_bpmn(data: bytes, filename: str = "diagram.bpmn",
     process_ids = _executable_ids(root)
     library_roots = {k: safe_xml(v) for k, v in (library or {}).items() if k not in process_ids}
     if not process_ids:
-        raise InvalidDefinitionError([Problem(
-            "Không có quy trình nào được đánh dấu thực thi (isExecutable=\"true\")")])
+        raise InvalidDefinitionError(
+            [Problem('Không có quy trình nào được đánh dấu thực thi (isExecutable="true")')]
+        )
     parser = _spiff_parser(root, filename, library_roots)
     problems = lint.lint_document(root, set(process_ids) | set(library_roots), forms)
     if problems:

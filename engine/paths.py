@@ -1,4 +1,5 @@
 """Where the project's data folders live (bpmn/, bpmn/forms/, the shipped demo data)."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Who may see and act on what: pure rules over grants, plus loading a user's grants."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -45,16 +46,22 @@ class Actor:
 
 def grants_of(user: User) -> list[Grant]:
     """Return the grants a user holds through their own role memberships."""
-    return [Grant(m.role, None if m.role in PROVINCE_WIDE_ROLES else user.unit_id)
-            for m in user.memberships]
+    return [
+        Grant(m.role, None if m.role in PROVINCE_WIDE_ROLES else user.unit_id)
+        for m in user.memberships
+    ]
 
 
 def actor_for(session: Session, user: User, today: date) -> Actor:
     """Return `user` with their own grants and those of users they substitute for today."""
     grants = grants_of(user)
-    absent_ids = session.scalars(select(Substitution.absent_user_id).where(
-        Substitution.substitute_user_id == user.id, Substitution.starts_on <= today,
-        Substitution.ends_on >= today)).all()
+    absent_ids = session.scalars(
+        select(Substitution.absent_user_id).where(
+            Substitution.substitute_user_id == user.id,
+            Substitution.starts_on <= today,
+            Substitution.ends_on >= today,
+        )
+    ).all()
     for absent_id in absent_ids:
         absent = session.get(User, absent_id)
         if absent is not None and absent.active:
@@ -64,8 +71,7 @@ def actor_for(session: Session, user: User, today: date) -> Actor:
 
 def can_act(actor: Actor, role: str, unit_id: int) -> bool:
     """Tell whether `actor` may complete a task of `role` in `unit_id`."""
-    return any(g.role == role and (g.unit_id is None or g.unit_id == unit_id)
-               for g in actor.grants)
+    return any(g.role == role and (g.unit_id is None or g.unit_id == unit_id) for g in actor.grants)
 
 
 def can_see_unit(actor: Actor, unit_id: int) -> bool:

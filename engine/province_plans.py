@@ -1,4 +1,5 @@
 """Domain side of the province_plan process: drafting, approval and issuing of the plan."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -24,12 +25,17 @@ def prefill(session: Session, task: HumanTask) -> dict[str, Any]:
     """Return the data a province_plan form opens with."""
     plan = _plan(session, task)
     if task.form_key == "province_plan_draft":
-        return {"title": plan.title, "adoption_due_date": plan.adoption_due_date.isoformat(),
-                "target_kinds": list(plan.target_kinds),
-                "reminder_days_before": plan.reminder_days_before,
-                "grace_days": plan.grace_days}
-    return {"decision_number": plan.decision_number or "",
-            "decision_date": plan.decision_date.isoformat() if plan.decision_date else ""}
+        return {
+            "title": plan.title,
+            "adoption_due_date": plan.adoption_due_date.isoformat(),
+            "target_kinds": list(plan.target_kinds),
+            "reminder_days_before": plan.reminder_days_before,
+            "grace_days": plan.grace_days,
+        }
+    return {
+        "decision_number": plan.decision_number or "",
+        "decision_date": plan.decision_date.isoformat() if plan.decision_date else "",
+    }
 
 
 def apply(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -49,7 +55,6 @@ def apply(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[st
         plan.decision_date = date.fromisoformat(data["decision_date"])
         plan.status = PlanStatus.ISSUED
         routed.update(rounds.province_schedule(plan, calendars.load(session)))
-        routed["accepted_count"] = 0
     return routed
 
 
@@ -65,7 +70,6 @@ def withdraw(session: Session, actor: Actor, plan_id: int, reason: str) -> int:
     if not reason.strip():
         raise FieldErrors({"reason": "Cần nêu lý do thu hồi"})
     plan.status = PlanStatus.WITHDRAWN
-    audit.record(session, "plan.withdrawn", actor_id=actor.user_id, plan_id=plan.id,
-                 reason=reason)
+    audit.record(session, "plan.withdrawn", actor_id=actor.user_id, plan_id=plan.id, reason=reason)
     messages.throw(session, plan.id, "plan_withdrawn", {"reason": reason}, actor.user_id)
     return messages.deliver_pending(session)

@@ -1,5 +1,6 @@
 """Domain side of quarterly_report and internal_report: prefill from the adopted plan and the
 previous quarter, judge KPIs against the unit's own targets, record each step."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -19,32 +20,44 @@ def ensure(session: Session, plan: Plan, unit: Unit, round_key: str, due: Any) -
     """Return the unit's report for the round, creating an empty one."""
     report = find(session, plan.id, unit.id, round_key)
     if report is None:
-        report = Report(plan_id=plan.id, unit_id=unit.id, round_key=round_key, due_date=due,
-                        status=ReportStatus.NOT_STARTED, kpi_results=[], task_statuses=[],
-                        updated_at=clock.now())
+        report = Report(
+            plan_id=plan.id,
+            unit_id=unit.id,
+            round_key=round_key,
+            due_date=due,
+            status=ReportStatus.NOT_STARTED,
+            kpi_results=[],
+            task_statuses=[],
+            updated_at=clock.now(),
+        )
         session.add(report)
     return report
 
 
 def find(session: Session, plan_id: int, unit_id: int, round_key: str) -> Report | None:
     """Return the report of (plan, unit, round), if any."""
-    return session.scalars(select(Report).where(
-        Report.plan_id == plan_id, Report.unit_id == unit_id,
-        Report.round_key == round_key)).first()
+    return session.scalars(
+        select(Report).where(
+            Report.plan_id == plan_id, Report.unit_id == unit_id, Report.round_key == round_key
+        )
+    ).first()
 
 
-def start_data(session: Session, plan: Plan, unit: Unit, calendar: WorkCalendar,
-               round_key: str) -> dict[str, Any]:
+def start_data(
+    session: Session, plan: Plan, unit: Unit, calendar: WorkCalendar, round_key: str
+) -> dict[str, Any]:
     """Return the start data of a quarterly_report instance."""
     due = rounds.quarterly_due(plan, round_key)
     ensure(session, plan, unit, round_key, due)
-    schedule = calendars.deadline_schedule(calendar, due, plan.reminder_days_before,
-                                           plan.grace_days)
+    schedule = calendars.deadline_schedule(
+        calendar, due, plan.reminder_days_before, plan.grace_days
+    )
     return {"plan_id": plan.id, "unit_id": unit.id, "round": round_key, **schedule}
 
 
-def internal_start_data(session: Session, plan: Plan, unit: Unit, calendar: WorkCalendar,
-                        round_key: str) -> dict[str, Any]:
+def internal_start_data(
+    session: Session, plan: Plan, unit: Unit, calendar: WorkCalendar, round_key: str
+) -> dict[str, Any]:
     """Return the start data of an internal department's report to its commune."""
     due = rounds.internal_due(plan, round_key)
     ensure(session, plan, unit, round_key, due)
@@ -54,8 +67,9 @@ def internal_start_data(session: Session, plan: Plan, unit: Unit, calendar: Work
 
 def adopted_content(session: Session, plan_id: int, unit: Unit) -> dict[str, Any]:
     """Return the unit's adopted KPIs and tasks (the template when it adopted nothing)."""
-    record = session.scalars(select(UnitPlan).where(
-        UnitPlan.plan_id == plan_id, UnitPlan.unit_id == unit.id)).first()
+    record = session.scalars(
+        select(UnitPlan).where(UnitPlan.plan_id == plan_id, UnitPlan.unit_id == unit.id)
+    ).first()
     if record is not None and (record.kpis or record.tasks):
         return {"kpis": record.kpis, "tasks": record.tasks}
     return unit_plans.default_content(session, plan_id, unit)
@@ -88,8 +102,11 @@ def _internal_tasks(session: Session, report: Report, unit: Unit) -> list[dict[s
 def prefill_fill(session: Session, report: Report, unit: Unit) -> dict[str, Any]:
     """Return the report form prefilled from the adopted plan and the previous quarter."""
     if report.kpi_results or report.task_statuses:
-        return {"kpi_results": report.kpi_results, "task_statuses": report.task_statuses,
-                "notes": report.notes or ""}
+        return {
+            "kpi_results": report.kpi_results,
+            "task_statuses": report.task_statuses,
+            "notes": report.notes or "",
+        }
     previous = _previous(session, report)
     before_k = {k["code"]: k for k in (previous.kpi_results if previous else [])}
     before_t = {t["code"]: t for t in (previous.task_statuses if previous else [])}
@@ -101,14 +118,22 @@ def prefill_fill(session: Session, report: Report, unit: Unit) -> dict[str, Any]
         kpis = [k for k in content["kpis"] if k.get("selected")]
         tasks = [t for t in content["tasks"] if t.get("kept")]
     return {
-        "kpi_results": [{"code": k["code"],
-                         "actual_value": before_k.get(k["code"], {}).get("actual_value"),
-                         "actual_text": before_k.get(k["code"], {}).get("actual_text", "")}
-                        for k in kpis],
-        "task_statuses": [{"code": t["code"],
-                           "status": before_t.get(t["code"], {}).get("status", "not_started"),
-                           "description": before_t.get(t["code"], {}).get("description", "")}
-                          for t in tasks],
+        "kpi_results": [
+            {
+                "code": k["code"],
+                "actual_value": before_k.get(k["code"], {}).get("actual_value"),
+                "actual_text": before_k.get(k["code"], {}).get("actual_text", ""),
+            }
+            for k in kpis
+        ],
+        "task_statuses": [
+            {
+                "code": t["code"],
+                "status": before_t.get(t["code"], {}).get("status", "not_started"),
+                "description": before_t.get(t["code"], {}).get("description", ""),
+            }
+            for t in tasks
+        ],
     }
 
 
@@ -124,13 +149,20 @@ def prefill(session: Session, task: HumanTask) -> dict[str, Any]:
     return {}
 
 
-def judge(session: Session, report: Report, unit: Unit,
-          results: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def judge(
+    session: Session, report: Report, unit: Unit, results: list[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
     """Attach đạt / chưa đạt to each KPI result, against the unit's own target and comparator."""
-    targets = {k["code"]: k for k in adopted_content(session, report.plan_id, unit)["kpis"]
-               if k.get("selected")}
-    errors = {f"kpi_results.{i}.code": "Chỉ tiêu không có trong kế hoạch của đơn vị"
-              for i, r in enumerate(results) if r["code"] not in targets}
+    targets = {
+        k["code"]: k
+        for k in adopted_content(session, report.plan_id, unit)["kpis"]
+        if k.get("selected")
+    }
+    errors = {
+        f"kpi_results.{i}.code": "Chỉ tiêu không có trong kế hoạch của đơn vị"
+        for i, r in enumerate(results)
+        if r["code"] not in targets
+    }
     if errors and unit.kind != "internal":
         raise FieldErrors(errors)
     judged = []
@@ -139,8 +171,9 @@ def judge(session: Session, report: Report, unit: Unit,
         item = dict(result)
         item["target_value"] = target.get("target_value")
         item["comparator"] = target.get("comparator", ">=")
-        item["verdict"] = verdict(result.get("actual_value"), item["target_value"],
-                                  item["comparator"]).value
+        item["verdict"] = verdict(
+            result.get("actual_value"), item["target_value"], item["comparator"]
+        ).value
         judged.append(item)
     return judged
 
@@ -184,15 +217,21 @@ def apply(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[st
     return {"decision": decision}
 
 
-def internal_inputs(session: Session, plan_id: int, unit: Unit,
-                    round_key: str) -> list[dict[str, Any]]:
+def internal_inputs(
+    session: Session, plan_id: int, unit: Unit, round_key: str
+) -> list[dict[str, Any]]:
     """Return what the unit's internal departments reported for the round (for its own form)."""
     rows = []
     for child in sorted(unit.children, key=lambda u: u.name):
         report = find(session, plan_id, child.id, round_key)
-        rows.append({"unit_code": child.code, "unit_name": child.name,
-                     "submitted_at": report.submitted_at if report else None,
-                     "late": report.late if report else False,
-                     "task_statuses": report.task_statuses if report else [],
-                     "notes": report.notes if report else None})
+        rows.append(
+            {
+                "unit_code": child.code,
+                "unit_name": child.name,
+                "submitted_at": report.submitted_at if report else None,
+                "late": report.late if report else False,
+                "task_statuses": report.task_statuses if report else [],
+                "notes": report.notes if report else None,
+            }
+        )
     return rows

@@ -1,4 +1,5 @@
 """The reporting rounds of a plan and their dates (data, never hard-coded)."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -8,8 +9,15 @@ from engine.workcalendar import WorkCalendar
 from models import Plan
 
 QUARTERS = ("q1", "q2", "q3", "q4")
-ROUND_LABELS = {"adoption": "Xây dựng kế hoạch", "q1": "Quý I", "q2": "Quý II",
-                "q3": "Quý III", "q4": "Quý IV", "inspection": "Kiểm tra", "year": "Cả năm"}
+ROUND_LABELS = {
+    "adoption": "Xây dựng kế hoạch",
+    "q1": "Quý I",
+    "q2": "Quý II",
+    "q3": "Quý III",
+    "q4": "Quý IV",
+    "inspection": "Kiểm tra",
+    "year": "Cả năm",
+}
 DEFAULT_QUARTERLY_DUE = ("03-05", "06-05", "09-05", "12-05")
 
 
@@ -45,6 +53,8 @@ def province_schedule(plan: Plan, calendar: WorkCalendar) -> dict[str, str]:
         closes = calendar.add_working_days(due, plan.grace_days + 1)
         schedule[f"{key}_close_at"] = calendars.morning(closes).isoformat()
     inspection_open = (plan.settings or {}).get("inspection_open", f"{plan.year}-08-01")
-    schedule["inspection_open_at"] = calendars.morning(date.fromisoformat(inspection_open)).isoformat()
+    schedule["inspection_open_at"] = calendars.morning(
+        date.fromisoformat(inspection_open)
+    ).isoformat()
     schedule["year_end_at"] = calendars.morning(date(plan.year, 12, 20)).isoformat()
     return schedule

@@ -5,6 +5,7 @@ optimistic version check), the `human_task` rows of ready user tasks, the `timer
 waiting timers, the effects scripts asked for (notifications, escalations, cascades) and
 audit events.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -20,7 +21,8 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from engine import audit, clock, definitions, effects as effect_handlers, messages
+from engine import audit, clock, definitions, messages
+from engine import effects as effect_handlers
 from engine.sandbox import Effects, collect_effects, make_script_engine
 from engine.serialization import dump_state, load_state
 from models import (
@@ -50,10 +52,19 @@ def load(instance: ProcessInstance) -> BpmnWorkflow:
     return workflow
 
 
-def start(session: Session, process_key: str, *, plan_id: int, unit_id: int,
-          data: Mapping[str, Any], round_key: str = "", due_date: date | None = None,
-          actor_id: int | None = None, parent_instance_id: int | None = None,
-          definition: ProcessDefinition | None = None) -> ProcessInstance:
+def start(
+    session: Session,
+    process_key: str,
+    *,
+    plan_id: int,
+    unit_id: int,
+    data: Mapping[str, Any],
+    round_key: str = "",
+    due_date: date | None = None,
+    actor_id: int | None = None,
+    parent_instance_id: int | None = None,
+    definition: ProcessDefinition | None = None,
+) -> ProcessInstance:
     """Create an instance of the newest version of `process_key` and run it to its first wait."""
     definition = definition or definitions.latest(session, process_key)
     spec, subs = definitions.specs_for(definition)
@@ -61,21 +72,41 @@ def start(session: Session, process_key: str, *, plan_id: int, unit_id: int,
     for task in workflow.get_tasks(state=TaskState.READY):
         task.set_data(**dict(data))
     instance = ProcessInstance(
-        definition=definition, definition_id=definition.id, process_key=process_key,
-        plan_id=plan_id, unit_id=unit_id, round_key=round_key, due_date=due_date,
-        parent_instance_id=parent_instance_id, status=InstanceStatus.RUNNING,
-        state=b"", started_at=clock.now())
+        definition=definition,
+        definition_id=definition.id,
+        process_key=process_key,
+        plan_id=plan_id,
+        unit_id=unit_id,
+        round_key=round_key,
+        due_date=due_date,
+        parent_instance_id=parent_instance_id,
+        status=InstanceStatus.RUNNING,
+        state=b"",
+        started_at=clock.now(),
+    )
     session.add(instance)
     session.flush()
-    audit.record(session, "instance.started", actor_id=actor_id, instance_id=instance.id,
-                 unit_id=unit_id, process_key=process_key, version=definition.version,
-                 round=round_key)
+    audit.record(
+        session,
+        "instance.started",
+        actor_id=actor_id,
+        instance_id=instance.id,
+        unit_id=unit_id,
+        process_key=process_key,
+        version=definition.version,
+        round=round_key,
+    )
     advance(session, instance, workflow, actor_id=actor_id)
     return instance
 
 
-def advance(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, *,
-            actor_id: int | None = None) -> Effects:
+def advance(
+    session: Session,
+    instance: ProcessInstance,
+    workflow: BpmnWorkflow,
+    *,
+    actor_id: int | None = None,
+) -> Effects:
     """Run engine steps, apply the scripts' effects and save everything in this transaction."""
     with collect_effects() as effects:
         try:
@@ -85,8 +116,13 @@ def advance(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,
         except WorkflowException as exc:
             instance.status = InstanceStatus.ERROR
             instance.error_message = str(exc)[:2000]
-            audit.record(session, "instance.error", instance_id=instance.id,
-                         unit_id=instance.unit_id, message=instance.error_message)
+            audit.record(
+                session,
+                "instance.error",
+                instance_id=instance.id,
+                unit_id=instance.unit_id,
+                message=instance.error_message,
+            )
     effect_handlers.apply_effects(session, instance, effects, actor_id=actor_id)
     save(session, instance, workflow)
     return effects
@@ -98,12 +134,14 @@ def save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow) ->
     if workflow.is_completed() and instance.status == InstanceStatus.RUNNING:
         instance.status = InstanceStatus.COMPLETED
         instance.completed_at = clock.now()
-        audit.record(session, "instance.completed", instance_id=instance.id,
-                     unit_id=instance.unit_id)
-    _project_human_tasks(session, instance, workflow)
-    _index_timers(session, instance, workflow)
-    messages.collect_thrown(session, instance, workflow)
-    messages.index_subscriptions(session, instance, workflow)
+        audit.record(
+            session, "instance.completed", instance_id=instance.id, unit_id=instance.unit_id
+        )
+    with session.no_autoflush:  # one flush at the end instead of one per query
+        _project_human_tasks(session, instance, workflow)
+        _index_timers(session, instance, workflow)
+        messages.collect_thrown(session, instance, workflow)
+        messages.index_subscriptions(session, instance, workflow)
     session.flush()
 
 
@@ -112,32 +150,52 @@ def _task_title(task: SpiffTask) -> str:
 
 
 def _form_key(task: SpiffTask) -> str:
-    props = task.task_spec.extensions.get("properties", {}) if hasattr(
-        task.task_spec, "extensions") else {}
+    props = (
+        task.task_spec.extensions.get("properties", {})
+        if hasattr(task.task_spec, "extensions")
+        else {}
+    )
     return str(props.get("formKey", ""))
 
 
-def _project_human_tasks(session: Session, instance: ProcessInstance,
-                         workflow: BpmnWorkflow) -> None:
+def _project_human_tasks(
+    session: Session, instance: ProcessInstance, workflow: BpmnWorkflow
+) -> None:
     """Make the READY rows of `human_task` mirror the workflow's ready user tasks."""
     ready = {str(t.id): t for t in ready_user_tasks(workflow)}
     if instance.status != InstanceStatus.RUNNING:
         ready = {}
-    existing = {ht.spiff_task_id: ht for ht in session.scalars(select(HumanTask).where(
-        HumanTask.instance_id == instance.id, HumanTask.status == HumanTaskStatus.READY))}
+    existing = {
+        ht.spiff_task_id: ht
+        for ht in session.scalars(
+            select(HumanTask).where(
+                HumanTask.instance_id == instance.id, HumanTask.status == HumanTaskStatus.READY
+            )
+        )
+    }
     for spiff_id, row in existing.items():
-        if spiff_id not in ready:
+        # a row completed in this transaction is not flushed yet (no autoflush): keep it
+        if spiff_id not in ready and row.status == HumanTaskStatus.READY:
             row.status = HumanTaskStatus.CANCELLED
             row.completed_at = clock.now()
     for spiff_id, task in ready.items():
         if spiff_id in existing:
             continue
-        session.add(HumanTask(
-            instance_id=instance.id, spiff_task_id=spiff_id, task_name=task.task_spec.name,
-            title=_task_title(task), process_key=instance.process_key,
-            unit_id=instance.unit_id, role=str(task.task_spec.lane or ""),
-            form_key=_form_key(task), due_date=instance.due_date,
-            status=HumanTaskStatus.READY, created_at=clock.now()))
+        session.add(
+            HumanTask(
+                instance_id=instance.id,
+                spiff_task_id=spiff_id,
+                task_name=task.task_spec.name,
+                title=_task_title(task),
+                process_key=instance.process_key,
+                unit_id=instance.unit_id,
+                role=str(task.task_spec.lane or ""),
+                form_key=_form_key(task),
+                due_date=instance.due_date,
+                status=HumanTaskStatus.READY,
+                created_at=clock.now(),
+            )
+        )
 
 
 def _due_at(value: Any) -> datetime | None:
@@ -162,8 +220,9 @@ def _index_timers(session: Session, instance: ProcessInstance, workflow: BpmnWor
             continue
         due = _due_at(event.value)
         if due is not None:
-            session.add(Timer(instance_id=instance.id, event_name=str(event.name or ""),
-                              due_at=due))
+            session.add(
+                Timer(instance_id=instance.id, event_name=str(event.name or ""), due_at=due)
+            )
 
 
 def spiff_task(workflow: BpmnWorkflow, spiff_task_id: str) -> SpiffTask | None:

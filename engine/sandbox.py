@@ -5,6 +5,7 @@ attributes starting with "_", no power operator), a whitelist of builtins and na
 line budget enforced by a trace function so a runaway loop stops with a clear error.
 Functions such as `notify` only record effects; the engine applies them when it saves.
 """
+
 from __future__ import annotations
 
 import ast
@@ -37,11 +38,26 @@ _FORBIDDEN_NODES: dict[type, str] = {
 
 
 # Attributes that reach frames, code or globals without a leading underscore.
-_FORBIDDEN_ATTRIBUTES = frozenset({
-    "gi_frame", "gi_code", "cr_frame", "cr_code", "ag_frame", "ag_code", "f_globals",
-    "f_locals", "f_builtins", "f_back", "f_code", "tb_frame", "tb_next", "format",
-    "format_map", "mro",
-})
+_FORBIDDEN_ATTRIBUTES = frozenset(
+    {
+        "gi_frame",
+        "gi_code",
+        "cr_frame",
+        "cr_code",
+        "ag_frame",
+        "ag_code",
+        "f_globals",
+        "f_locals",
+        "f_builtins",
+        "f_back",
+        "f_code",
+        "tb_frame",
+        "tb_next",
+        "format",
+        "format_map",
+        "mro",
+    }
+)
 
 
 @dataclass
@@ -56,8 +72,13 @@ class Effects:
 
     def __bool__(self) -> bool:
         """Tell whether any effect was requested."""
-        return bool(self.notifications or self.escalations or self.cascades
-                    or self.aggregations or self.inspections)
+        return bool(
+            self.notifications
+            or self.escalations
+            or self.cascades
+            or self.aggregations
+            or self.inspections
+        )
 
 
 _effects: ContextVar[Effects | None] = ContextVar("plancascade_effects", default=None)
@@ -104,14 +125,36 @@ def _safe_range(*args: int) -> range:
 
 
 SAFE_BUILTINS: dict[str, Any] = {
-    "abs": abs, "all": all, "any": any, "bool": bool, "dict": dict, "enumerate": enumerate,
-    "float": float, "int": int, "len": len, "list": list, "max": max, "min": min,
-    "range": _safe_range, "round": round, "set": set, "sorted": sorted, "str": str,
-    "sum": sum, "tuple": tuple, "zip": zip, "True": True, "False": False, "None": None,
+    "abs": abs,
+    "all": all,
+    "any": any,
+    "bool": bool,
+    "dict": dict,
+    "enumerate": enumerate,
+    "float": float,
+    "int": int,
+    "len": len,
+    "list": list,
+    "max": max,
+    "min": min,
+    "range": _safe_range,
+    "round": round,
+    "set": set,
+    "sorted": sorted,
+    "str": str,
+    "sum": sum,
+    "tuple": tuple,
+    "zip": zip,
+    "True": True,
+    "False": False,
+    "None": None,
 }
 
 SCRIPT_FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "notify": notify, "escalate": escalate, "cascade": cascade, "aggregate": aggregate,
+    "notify": notify,
+    "escalate": escalate,
+    "cascade": cascade,
+    "aggregate": aggregate,
     "start_inspections": start_inspections,
 }
 
@@ -124,7 +167,8 @@ def _refusal(node: ast.AST) -> str | None:
     if isinstance(node, ast.Name) and node.id.startswith("_"):
         return f"không được phép dùng tên bắt đầu bằng '_' ({node.id})"
     if isinstance(node, ast.Attribute) and (
-            node.attr.startswith("_") or node.attr in _FORBIDDEN_ATTRIBUTES):
+        node.attr.startswith("_") or node.attr in _FORBIDDEN_ATTRIBUTES
+    ):
         return f"không được phép truy cập thuộc tính {node.attr}"
     if isinstance(node, ast.Constant) and isinstance(node.value, str) and "__" in node.value:
         return "không được phép dùng chuỗi chứa '__'"
@@ -181,15 +225,20 @@ class SandboxEnvironment(TaskDataEnvironment):
         scope["__builtins__"] = SAFE_BUILTINS
         return scope
 
-    def evaluate(self, expression: str, context: dict[str, Any],
-                 external_context: dict[str, Any] | None = None) -> Any:
+    def evaluate(
+        self,
+        expression: str,
+        context: dict[str, Any],
+        external_context: dict[str, Any] | None = None,
+    ) -> Any:
         """Evaluate a condition or timer expression after checking it."""
         check_source(expression, "eval")
         scope = self._globals(context, external_context)
         return _run_bounded(lambda: eval(expression, scope))  # noqa: S307 - checked above
 
-    def execute(self, script: str, context: dict[str, Any],
-                external_context: dict[str, Any] | None = None) -> bool:
+    def execute(
+        self, script: str, context: dict[str, Any], external_context: dict[str, Any] | None = None
+    ) -> bool:
         """Execute a script task after checking it; new variables land in the task data."""
         check_source(script, "exec")
         self.check_for_overwrite(context, external_context or {})

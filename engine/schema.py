@@ -1,4 +1,5 @@
 """Create or upgrade the database schema with Alembic (the only owner of the schema)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,8 +17,9 @@ def alembic_config(engine: Engine) -> Config:
     """Return an Alembic config pointing at our migrations and `engine`'s URL."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.set_main_option("sqlalchemy.url",
-                           engine.url.render_as_string(hide_password=False).replace("%", "%%"))
+    config.set_main_option(
+        "sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%")
+    )
     return config
 
 

@@ -3,6 +3,7 @@
 A seeded generator chooses, for every stage (adoption, q1–q4, inspection remediation), which
 units are late and on which day each unit acts; the same seed always tells the same story.
 """
+
 from __future__ import annotations
 
 import random
@@ -16,8 +17,12 @@ from engine import reports, unit_plans
 from engine.workcalendar import WorkCalendar
 from models import HumanTask, ProcessInstance, Unit
 
-STAFF_FORMS = ("unit_plan_adapt", "quarterly_report_fill", "internal_report_fill",
-               "inspection_remediation")
+STAFF_FORMS = (
+    "unit_plan_adapt",
+    "quarterly_report_fill",
+    "internal_report_fill",
+    "inspection_remediation",
+)
 LEADER_FORMS = {"unit_plan_approve", "quarterly_report_approve"}
 REVIEW_FORMS = {"unit_plan_review", "quarterly_report_review"}
 STATUS_BY_QUARTER = {"q1": (0.15, 0.6), "q2": (0.35, 0.55), "q3": (0.6, 0.35), "q4": (0.85, 0.15)}
@@ -65,8 +70,9 @@ class YearScript:
             return {"decision": "return", "comments": "Đề nghị bổ sung số liệu và đơn vị chủ trì."}
         return {"decision": "accept"}
 
-    def report_data(self, session: Session, task: HumanTask, instance: ProcessInstance,
-                    unit: Unit) -> dict[str, Any]:
+    def report_data(
+        self, session: Session, task: HumanTask, instance: ProcessInstance, unit: Unit
+    ) -> dict[str, Any]:
         """Return the figures a unit enters in its quarterly (or internal) report."""
         report = reports.find(session, instance.plan_id, unit.id, instance.round_key)
         assert report is not None
@@ -77,10 +83,16 @@ class YearScript:
             item["actual_text"] = f"{item['actual_value']}%".replace(".", ",")
         for item in data["task_statuses"]:
             roll = self.rng.random()
-            item["status"] = ("done" if roll < done_p else
-                              "in_progress" if roll < done_p + progress_p else "not_started")
-            item["description"] = "Đang triển khai theo kế hoạch" if item["status"] != "done" \
-                else "Đã hoàn thành"
+            item["status"] = (
+                "done"
+                if roll < done_p
+                else "in_progress"
+                if roll < done_p + progress_p
+                else "not_started"
+            )
+            item["description"] = (
+                "Đang triển khai theo kế hoạch" if item["status"] != "done" else "Đã hoàn thành"
+            )
         return data
 
 
@@ -88,7 +100,8 @@ def adaptation(session: Session, plan_id: int, unit: Unit) -> dict[str, Any]:
     """Return a unit's adapted plan: the template, each task given to one of its departments."""
     content = unit_plans.default_content(session, plan_id, unit)
     names = [c.name for c in sorted(unit.children, key=lambda c: c.id)] or [
-        "Văn phòng" if unit.kind == "department" else "Phòng Văn hóa - Xã hội"]
+        "Văn phòng" if unit.kind == "department" else "Phòng Văn hóa - Xã hội"
+    ]
     for index, item in enumerate(content["tasks"]):
         item["responsible"] = names[index % len(names)]
     return content

@@ -3,6 +3,7 @@
 A deployed spec is stored once per process-definition version; an instance stores only its
 runtime state (task tree and data), zlib-compressed. Loading re-attaches the cached spec.
 """
+
 from __future__ import annotations
 
 import json
@@ -57,10 +58,12 @@ SERIALIZER = _make_serializer()
 def specs_to_json(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]) -> str:
     """Serialize a parsed spec and its called subprocess specs, once per deployed version."""
     registry = SERIALIZER.registry
-    return json.dumps({
-        "spec": registry.convert(spec),
-        "subprocess_specs": {k: registry.convert(v) for k, v in subprocess_specs.items()},
-    })
+    return json.dumps(
+        {
+            "spec": registry.convert(spec),
+            "subprocess_specs": {k: registry.convert(v) for k, v in subprocess_specs.items()},
+        }
+    )
 
 
 def specs_from_json(text: str) -> Specs:

@@ -1,4 +1,5 @@
 """The government's statuses of a deadline-bearing stage, computed in this one place."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -26,8 +27,9 @@ LABELS = {
 }
 
 
-def stage_status(*, started: bool, due: date | None, submitted_at: datetime | None,
-                 now: datetime) -> StageStatus:
+def stage_status(
+    *, started: bool, due: date | None, submitted_at: datetime | None, now: datetime
+) -> StageStatus:
     """Return the status of a stage from its deadline, its submission time and now.
 
     "Late" means submitted after 23:59:59 (Asia/Ho_Chi_Minh) of the due date.

@@ -1,4 +1,5 @@
 """Which domain module prefills and records each form."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping

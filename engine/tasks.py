@@ -1,4 +1,5 @@
 """User tasks: list an actor's inbox, open a task, claim, save a draft, complete."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -6,11 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
-from SpiffWorkflow.util.task import TaskState
 
 from engine import audit, clock, forms, runtime
 from engine.errors import ConflictError, NotFoundError, TaskNotReadyError
@@ -39,29 +40,47 @@ class TaskView:
 
 
 def _view(task: HumanTask, unit: Unit) -> TaskView:
-    return TaskView(id=task.id, title=task.title, process_key=task.process_key,
-                    instance_id=task.instance_id, unit_id=task.unit_id, unit_code=unit.code,
-                    unit_name=unit.name, role=task.role, form_key=task.form_key,
-                    due_date=task.due_date, status=task.status,
-                    claimed_by_id=task.claimed_by_id, created_at=task.created_at)
+    return TaskView(
+        id=task.id,
+        title=task.title,
+        process_key=task.process_key,
+        instance_id=task.instance_id,
+        unit_id=task.unit_id,
+        unit_code=unit.code,
+        unit_name=unit.name,
+        role=task.role,
+        form_key=task.form_key,
+        due_date=task.due_date,
+        status=task.status,
+        claimed_by_id=task.claimed_by_id,
+        created_at=task.created_at,
+    )
 
 
 def inbox(session: Session, actor: Actor, *, limit: int = 50, offset: int = 0) -> list[TaskView]:
     """Return the ready tasks offered to `actor`, earliest due first."""
     rows = session.execute(
-        select(HumanTask, Unit).join(Unit, Unit.id == HumanTask.unit_id)
+        select(HumanTask, Unit)
+        .join(Unit, Unit.id == HumanTask.unit_id)
         .where(HumanTask.status == HumanTaskStatus.READY, inbox_filter(actor))
         .where((HumanTask.claimed_by_id.is_(None)) | (HumanTask.claimed_by_id == actor.user_id))
-        .order_by(HumanTask.due_date, HumanTask.id).limit(limit).offset(offset))
+        .order_by(HumanTask.due_date, HumanTask.id)
+        .limit(limit)
+        .offset(offset)
+    )
     return [_view(task, unit) for task, unit in rows]
 
 
 def inbox_count(session: Session, actor: Actor) -> int:
     """Return how many ready tasks are offered to `actor`."""
-    return session.scalar(select(func.count(HumanTask.id)).where(
-        HumanTask.status == HumanTaskStatus.READY, inbox_filter(actor))
-        .where((HumanTask.claimed_by_id.is_(None)) | (HumanTask.claimed_by_id == actor.user_id))
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count(HumanTask.id))
+            .where(HumanTask.status == HumanTaskStatus.READY, inbox_filter(actor))
+            .where((HumanTask.claimed_by_id.is_(None)) | (HumanTask.claimed_by_id == actor.user_id))
+        )
+        or 0
+    )
 
 
 def _visible(session: Session, actor: Actor, task_id: int) -> HumanTask:
@@ -76,7 +95,9 @@ def get(session: Session, actor: Actor, task_id: int) -> tuple[TaskView, dict[st
     task = _visible(session, actor, task_id)
     unit = session.get(Unit, task.unit_id)
     assert unit is not None
-    data = task.draft if task.draft is not None else handler_for(task.form_key).prefill(session, task)
+    data = (
+        task.draft if task.draft is not None else handler_for(task.form_key).prefill(session, task)
+    )
     return _view(task, unit), data
 
 
@@ -92,24 +113,42 @@ def save_draft(session: Session, actor: Actor, task_id: int, data: Mapping[str, 
     """Keep unfinished form data on the task without validating it."""
     task = _ready_for(session, actor, task_id)
     task.draft = dict(data)
-    audit.record(session, "task.draft_saved", actor_id=actor.user_id, instance_id=task.instance_id,
-                 unit_id=task.unit_id, human_task_id=task.id)
+    audit.record(
+        session,
+        "task.draft_saved",
+        actor_id=actor.user_id,
+        instance_id=task.instance_id,
+        unit_id=task.unit_id,
+        human_task_id=task.id,
+    )
 
 
 def claim(session: Session, actor: Actor, task_id: int) -> None:
     """Reserve a task for `actor` so colleagues see it is being handled."""
     task = _ready_for(session, actor, task_id)
     task.claimed_by_id = actor.user_id
-    audit.record(session, "task.claimed", actor_id=actor.user_id, instance_id=task.instance_id,
-                 unit_id=task.unit_id, human_task_id=task.id)
+    audit.record(
+        session,
+        "task.claimed",
+        actor_id=actor.user_id,
+        instance_id=task.instance_id,
+        unit_id=task.unit_id,
+        human_task_id=task.id,
+    )
 
 
 def release(session: Session, actor: Actor, task_id: int) -> None:
     """Hand a claimed task back to the pool."""
     task = _ready_for(session, actor, task_id)
     task.claimed_by_id = None
-    audit.record(session, "task.released", actor_id=actor.user_id, instance_id=task.instance_id,
-                 unit_id=task.unit_id, human_task_id=task.id)
+    audit.record(
+        session,
+        "task.released",
+        actor_id=actor.user_id,
+        instance_id=task.instance_id,
+        unit_id=task.unit_id,
+        human_task_id=task.id,
+    )
 
 
 def complete(session: Session, actor: Actor, task_id: int, data: Mapping[str, Any]) -> TaskView:
@@ -131,13 +170,19 @@ def complete(session: Session, actor: Actor, task_id: int, data: Mapping[str, An
         task.completed_at = clock.now()
         task.completed_by_id = actor.user_id
         task.draft = clean
-        audit.record(session, "task.completed", actor_id=actor.user_id,
-                     instance_id=instance.id, unit_id=task.unit_id, human_task_id=task.id,
-                     task=task.task_name, **routed)
+        audit.record(
+            session,
+            "task.completed",
+            actor_id=actor.user_id,
+            instance_id=instance.id,
+            unit_id=task.unit_id,
+            human_task_id=task.id,
+            task=task.task_name,
+            **routed,
+        )
         runtime.advance(session, instance, workflow, actor_id=actor.user_id)
     except (StaleDataError, OperationalError) as exc:
         raise ConflictError("Người khác vừa xử lý công việc này; vui lòng tải lại") from exc
     unit = session.get(Unit, task.unit_id)
     assert unit is not None
     return _view(task, unit)
-

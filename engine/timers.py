@@ -1,4 +1,5 @@
 """`tick`: fire the timers that are due, reading only the indexed rows already due."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,8 +24,7 @@ class TickResult:
 
 def due_instance_ids(session: Session, now: datetime, limit: int) -> list[int]:
     """Return the ids of instances with a timer due at `now` (locked, skipping locked rows)."""
-    query = (select(Timer.instance_id).where(Timer.due_at < now)
-             .order_by(Timer.due_at).limit(limit))
+    query = select(Timer.instance_id).where(Timer.due_at < now).order_by(Timer.due_at).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     return list(dict.fromkeys(session.scalars(query)))
@@ -66,5 +66,6 @@ def tick(session: Session, *, batch: int = 500, commit: bool = True) -> TickResu
     delivered = messages.deliver_pending(session)
     if commit:
         session.commit()
-    return TickResult(due_instances=len(visited), advanced=advanced, skipped=skipped,
-                      messages=delivered)
+    return TickResult(
+        due_instances=len(visited), advanced=advanced, skipped=skipped, messages=delivered
+    )

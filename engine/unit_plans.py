@@ -1,4 +1,5 @@
 """Domain side of the unit_plan process: prefill the forms and record what each step decides."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -16,29 +17,39 @@ from models import HumanTask, Plan, PlanKpi, TemplateTask, Unit, UnitPlan, UnitP
 
 def ensure(session: Session, plan: Plan, unit: Unit) -> UnitPlan:
     """Return the unit's plan record for `plan`, creating an empty one."""
-    record = session.scalars(select(UnitPlan).where(
-        UnitPlan.plan_id == plan.id, UnitPlan.unit_id == unit.id)).first()
+    record = session.scalars(
+        select(UnitPlan).where(UnitPlan.plan_id == plan.id, UnitPlan.unit_id == unit.id)
+    ).first()
     if record is None:
-        record = UnitPlan(plan_id=plan.id, unit_id=unit.id, due_date=plan.adoption_due_date,
-                          status=UnitPlanStatus.NOT_STARTED, kpis=[], tasks=[],
-                          updated_at=clock.now())
+        record = UnitPlan(
+            plan_id=plan.id,
+            unit_id=unit.id,
+            due_date=plan.adoption_due_date,
+            status=UnitPlanStatus.NOT_STARTED,
+            kpis=[],
+            tasks=[],
+            updated_at=clock.now(),
+        )
         session.add(record)
     return record
 
 
-def start_data(session: Session, plan: Plan, unit: Unit,
-               calendar: WorkCalendar) -> dict[str, Any]:
+def start_data(session: Session, plan: Plan, unit: Unit, calendar: WorkCalendar) -> dict[str, Any]:
     """Return the start data of a unit_plan instance: ids and the deadline's timer moments."""
     ensure(session, plan, unit)
-    schedule = calendars.deadline_schedule(calendar, plan.adoption_due_date,
-                                           plan.reminder_days_before, plan.grace_days)
+    schedule = calendars.deadline_schedule(
+        calendar, plan.adoption_due_date, plan.reminder_days_before, plan.grace_days
+    )
     return {"plan_id": plan.id, "unit_id": unit.id, **schedule}
 
 
 def _record(session: Session, task: HumanTask) -> UnitPlan:
     instance = task.instance
-    record = session.scalars(select(UnitPlan).where(
-        UnitPlan.plan_id == instance.plan_id, UnitPlan.unit_id == instance.unit_id)).one()
+    record = session.scalars(
+        select(UnitPlan).where(
+            UnitPlan.plan_id == instance.plan_id, UnitPlan.unit_id == instance.unit_id
+        )
+    ).one()
     return record
 
 
@@ -48,18 +59,39 @@ def template_kind(unit: Unit) -> str:
 
 
 def default_content(session: Session, plan_id: int, unit: Unit) -> dict[str, Any]:
-    """Return the starting point of an adaptation: every KPI at the province target, the template."""
-    kpis = session.scalars(select(PlanKpi).where(
-        PlanKpi.plan_id == plan_id, PlanKpi.measurable.is_(True)).order_by(PlanKpi.position))
-    tasks = session.scalars(select(TemplateTask).where(
-        TemplateTask.plan_id == plan_id, TemplateTask.unit_kind == template_kind(unit))
-        .order_by(TemplateTask.position))
+    """Return where an adaptation starts: every KPI at the province target, the template."""
+    kpis = session.scalars(
+        select(PlanKpi)
+        .where(PlanKpi.plan_id == plan_id, PlanKpi.measurable.is_(True))
+        .order_by(PlanKpi.position)
+    )
+    tasks = session.scalars(
+        select(TemplateTask)
+        .where(TemplateTask.plan_id == plan_id, TemplateTask.unit_kind == template_kind(unit))
+        .order_by(TemplateTask.position)
+    )
     return {
-        "kpis": [{"code": k.code, "selected": True, "target_value": k.target_value,
-                  "comparator": k.comparator or ">="} for k in kpis],
-        "tasks": [{"code": t.code, "name": t.name, "kept": True, "responsible": "",
-                   "product": t.product or "", "deadline_text": t.deadline_text or "",
-                   "added": False} for t in tasks],
+        "kpis": [
+            {
+                "code": k.code,
+                "selected": True,
+                "target_value": k.target_value,
+                "comparator": k.comparator or ">=",
+            }
+            for k in kpis
+        ],
+        "tasks": [
+            {
+                "code": t.code,
+                "name": t.name,
+                "kept": True,
+                "responsible": "",
+                "product": t.product or "",
+                "deadline_text": t.deadline_text or "",
+                "added": False,
+            }
+            for t in tasks
+        ],
     }
 
 
@@ -73,8 +105,10 @@ def prefill(session: Session, task: HumanTask) -> dict[str, Any]:
         assert unit is not None
         return default_content(session, record.plan_id, unit)
     if task.form_key == "unit_plan_approve":
-        return {"plan_number": record.plan_number or "",
-                "plan_date": record.plan_date.isoformat() if record.plan_date else ""}
+        return {
+            "plan_number": record.plan_number or "",
+            "plan_date": record.plan_date.isoformat() if record.plan_date else "",
+        }
     return {}
 
 

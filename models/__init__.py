@@ -1,4 +1,6 @@
 """SQLAlchemy 2 models of plancascade."""
+
+from models.admin import ProcessDraft
 from models.base import Base
 from models.org import PROVINCE_WIDE_ROLES, Role, RoleMembership, Substitution, Unit, UnitKind, User
 from models.plans import (
@@ -33,10 +35,37 @@ from models.workflow import (
 )
 
 __all__ = [
-    "AggregateReport", "BpmnMessage", "ExtensionRequest", "ExtensionStatus", "Inspection",
-    "MessageSubscription", "Report", "ReportStatus",
-    "AuditEvent", "Base", "CalendarDay", "HumanTask", "HumanTaskStatus", "InstanceStatus",
-    "Notification", "PROVINCE_WIDE_ROLES", "Plan", "PlanKpi", "PlanStatus", "PlanTask",
-    "ProcessDefinition", "ProcessInstance", "Role", "RoleMembership", "Substitution",
-    "TemplateTask", "Timer", "Unit", "UnitKind", "UnitPlan", "UnitPlanStatus", "User",
+    "AggregateReport",
+    "BpmnMessage",
+    "ExtensionRequest",
+    "ExtensionStatus",
+    "Inspection",
+    "MessageSubscription",
+    "Report",
+    "ReportStatus",
+    "AuditEvent",
+    "Base",
+    "CalendarDay",
+    "HumanTask",
+    "HumanTaskStatus",
+    "InstanceStatus",
+    "Notification",
+    "PROVINCE_WIDE_ROLES",
+    "Plan",
+    "PlanKpi",
+    "PlanStatus",
+    "PlanTask",
+    "ProcessDefinition",
+    "ProcessDraft",
+    "ProcessInstance",
+    "Role",
+    "RoleMembership",
+    "Substitution",
+    "TemplateTask",
+    "Timer",
+    "Unit",
+    "UnitKind",
+    "UnitPlan",
+    "UnitPlanStatus",
+    "User",
 ]

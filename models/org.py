@@ -1,4 +1,5 @@
 """Units, users, role memberships and dated substitutes."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

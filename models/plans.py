@@ -1,4 +1,5 @@
 """The province plan (KPIs, tasks, templates) and each unit's adopted plan."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -1,4 +1,5 @@
 """Quarterly reports, inspections, extension requests and aggregated province reports."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -1,4 +1,5 @@
 """Process definitions, instances, the human-task projection and the timer index."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

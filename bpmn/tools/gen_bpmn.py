@@ -100,7 +100,8 @@ def reporting_process(pid, pool_name, start, short, work, approve, review,
             start[0]: dict(type="startEvent", name=start[1], lane="unit_staff", col=0),
             "split_work_reminders": dict(type="parallelGateway", name="", lane="unit_staff", col=1),
             merge: dict(type="exclusiveGateway", name="", lane="unit_staff", col=2),
-            work_id: dict(type="userTask", name=work_name, lane="unit_staff", col=3, form=work_form),
+            work_id: dict(type="userTask", name=work_name, lane="unit_staff", col=3,
+                          form=work_form),
             "leader_approve": dict(type="userTask", name=approve[0], lane="unit_leader", col=4,
                                    form=approve[1]),
             "leader_decision": dict(type="exclusiveGateway", name="Lãnh đạo đồng ý?",
@@ -346,7 +347,7 @@ def _year_chain():
     nodes["year_closed"] = dict(type="endEvent", name="Kết thúc năm kế hoạch",
                                 lane="dost_staff", row=2, col=10, terminate=True)
     order += ["wait_year_end", "aggregate_year", "year_closed"]
-    for src, tgt in zip(order, order[1:]):
+    for src, tgt in zip(order, order[1:], strict=False):
         route = ("bus", 60) if nodes[src]["row"] != nodes[tgt]["row"] else "auto"
         flows.append(("flow_%s" % tgt, src, tgt, "", None, route))
     return nodes, flows
@@ -372,13 +373,18 @@ PROVINCE_PLAN = dict(
         "cascade_units": dict(type="scriptTask", name="Giao kế hoạch cho các đơn vị",
                               lane="dost_staff", col=5, script='cascade("unit_plan")'),
         "split_year": dict(type="parallelGateway", name="", lane="dost_staff", col=6),
-        # acceptance tracking loop (dost_staff, row 0)
-        "merge_accepted": dict(type="exclusiveGateway", name="", lane="dost_staff", col=7),
-        "wait_unit_accepted": dict(type="intermediateCatchEvent",
-                                   name="Đơn vị được tiếp nhận kế hoạch", lane="dost_staff",
-                                   col=8, message="unit_plan_accepted", variable="accepted"),
-        "count_accepted": dict(type="scriptTask", name="Ghi nhận", lane="dost_staff", col=9,
-                               script="accepted_count = accepted_count + 1"),
+        # acceptance: the application counts accepted unit plans and sends one message when
+        # every unit's plan is accepted (a per-unit loop here would grow the instance with
+        # every unit and hits SpiffWorkflow's task-depth limit at a few hundred units)
+        "wait_all_accepted": dict(type="intermediateCatchEvent",
+                                  name="Mọi đơn vị đã được tiếp nhận kế hoạch",
+                                  lane="dost_staff", col=7,
+                                  message="all_unit_plans_accepted", variable="acceptance"),
+        "notify_all_accepted": dict(type="scriptTask", name="Báo lãnh đạo Sở",
+                                    lane="dost_staff", col=8,
+                                    script='notify(["dost_leader"], "all_accepted")'),
+        "acceptance_done": dict(type="endEvent", name="Đã tiếp nhận đủ kế hoạch",
+                                lane="dost_staff", col=9),
         # inspection round (dost_leader)
         "wait_inspection_open": dict(type="intermediateCatchEvent", name="Đến đợt kiểm tra",
                                      lane="dost_leader", col=7, timer="inspection_open_at"),
@@ -400,13 +406,13 @@ PROVINCE_PLAN = dict(
         ("flow_return", "approve_decision", "merge_draft", "Trả lại",
          'decision == "return"', ("back", 0)),
         ("flow_to_split", "cascade_units", "split_year", "", None, "auto"),
-        ("flow_to_acceptance", "split_year", "merge_accepted", "Tiếp nhận", None, "auto"),
+        ("flow_to_acceptance", "split_year", "wait_all_accepted", "Tiếp nhận", None, "auto"),
         ("flow_to_inspection", "split_year", "wait_inspection_open", "Kiểm tra", None, "vh"),
         ("flow_to_year", "split_year", "wait_q1_open", "Các đợt báo cáo", None, ("bus", 64),
          {"label": (-112, 18)}),
-        ("flow_wait_accepted", "merge_accepted", "wait_unit_accepted", "Chờ", None, "auto"),
-        ("flow_count_accepted", "wait_unit_accepted", "count_accepted", "", None, "auto"),
-        ("flow_accepted_loop", "count_accepted", "merge_accepted", "", None, ("bus", -50)),
+        ("flow_notify_all_accepted", "wait_all_accepted", "notify_all_accepted", "", None,
+         "auto"),
+        ("flow_acceptance_done", "notify_all_accepted", "acceptance_done", "", None, "auto"),
         ("flow_select_inspections", "wait_inspection_open", "select_inspections", "", None,
          "auto"),
         ("flow_start_inspections", "select_inspections", "start_inspection_round", "", None,
@@ -545,33 +551,21 @@ def flow_parts(flow):
     return fid, s, t, name, cond, hint, (rest[0] if rest else {})
 
 
-def build(proc):
+def process_xml(proc):
+    """The bpmn:process element of `proc`, as lines."""
     pid = proc["id"]
-    pool, lane_b, node_b, channels = layout(proc)
     incoming = {n: [] for n in proc["nodes"]}
     outgoing = {n: [] for n in proc["nodes"]}
     for fid, s, t, *_ in proc["flows"]:
         outgoing[s].append(fid)
         incoming[t].append(fid)
-
-    out = ['<?xml version="1.0" encoding="UTF-8"?>',
-           '<bpmn:definitions ' + " ".join('xmlns:%s="%s"' % kv for kv in NS.items())
-           + ' id="%s_definitions" targetNamespace="http://plancascade/bpmn"'
-             ' exporter="plancascade bpmn/tools/gen_bpmn.py" exporterVersion="1">' % pid]
-    for m in messages_of(proc):
-        out.append('  <bpmn:message id="msg_%s" name="%s" />' % (m, m))
-    out.append('  <bpmn:collaboration id="%s_collaboration">' % pid)
-    out.append('    <bpmn:participant id="%s_pool" name=%s processRef="%s" />'
-               % (pid, quoteattr(proc["pool_name"]), pid))
-    out.append('  </bpmn:collaboration>')
-    out.append('  <bpmn:process id="%s" name=%s isExecutable="true">'
-               % (pid, quoteattr(proc["pool_name"])))
+    out = ['  <bpmn:process id="%s" name=%s isExecutable="true">'
+           % (pid, quoteattr(proc["pool_name"]))]
     out.append('    <bpmn:laneSet id="%s_lanes">' % pid)
     for key, _rows in proc["lanes"]:
         out.append('      <bpmn:lane id="lane_%s" name="%s">' % (key, key))
-        for nid, n in proc["nodes"].items():
-            if n["lane"] == key:
-                out.append('        <bpmn:flowNodeRef>%s</bpmn:flowNodeRef>' % nid)
+        out += ['        <bpmn:flowNodeRef>%s</bpmn:flowNodeRef>' % nid
+                for nid, n in proc["nodes"].items() if n["lane"] == key]
         out.append('      </bpmn:lane>')
     out.append('    </bpmn:laneSet>')
 
@@ -603,26 +597,33 @@ def build(proc):
         else:
             out.append('    <bpmn:sequenceFlow %s />' % attrs)
     out.append('  </bpmn:process>')
+    return out
 
-    out.append('  <bpmndi:BPMNDiagram id="%s_diagram">' % pid)
-    out.append('    <bpmndi:BPMNPlane id="%s_plane" bpmnElement="%s_collaboration">' % (pid, pid))
-    out.append('      <bpmndi:BPMNShape id="%s_pool_di" bpmnElement="%s_pool" isHorizontal="true">'
-               % (pid, pid))
-    out.append('        %s' % bounds(pool))
+
+def shape_xml(element, b, extra="", label=None):
+    out = ['      <bpmndi:BPMNShape id="%s_di" bpmnElement="%s"%s>' % (element, element, extra),
+           '        %s' % bounds(b)]
+    if label:
+        out.append('        <bpmndi:BPMNLabel>%s</bpmndi:BPMNLabel>' % bounds(label))
     out.append('      </bpmndi:BPMNShape>')
+    return out
+
+
+def diagram_xml(proc):
+    """The bpmndi:BPMNDiagram of `proc` (pool, lanes, shapes, edges), as lines."""
+    pid = proc["id"]
+    pool, lane_b, node_b, channels = layout(proc)
+    out = ['  <bpmndi:BPMNDiagram id="%s_diagram">' % pid,
+           '    <bpmndi:BPMNPlane id="%s_plane" bpmnElement="%s_collaboration">' % (pid, pid)]
+    out += shape_xml("%s_pool" % pid, pool, ' isHorizontal="true"')
     for key, _rows in proc["lanes"]:
-        out.append('      <bpmndi:BPMNShape id="lane_%s_di" bpmnElement="lane_%s" isHorizontal="true">'
-                   % (key, key))
-        out.append('        %s' % bounds(lane_b[key]))
-        out.append('      </bpmndi:BPMNShape>')
+        out += shape_xml("lane_%s" % key, lane_b[key], ' isHorizontal="true"')
     for nid, n in proc["nodes"].items():
         marker = ' isMarkerVisible="true"' if n["type"] == "exclusiveGateway" else ""
-        out.append('      <bpmndi:BPMNShape id="%s_di" bpmnElement="%s"%s>' % (nid, nid, marker))
-        out.append('        %s' % bounds(node_b[nid]))
+        label = None
         if n["name"] and (n["type"] in GATEWAYS or n["type"] in EVENTS):
-            out.append('        <bpmndi:BPMNLabel>%s</bpmndi:BPMNLabel>'
-                       % bounds(label_for_node(node_b[nid], n["name"], n.get("label", "below"))))
-        out.append('      </bpmndi:BPMNShape>')
+            label = label_for_node(node_b[nid], n["name"], n.get("label", "below"))
+        out += shape_xml(nid, node_b[nid], marker, label)
     for flow in proc["flows"]:
         fid, s, t, name, _c, hint, opts = flow_parts(flow)
         pts = route(node_b[s], node_b[t], hint, channels)
@@ -632,7 +633,24 @@ def build(proc):
             out.append('        <bpmndi:BPMNLabel>%s</bpmndi:BPMNLabel>'
                        % bounds(label_for_flow(pts, name, hint, opts)))
         out.append('      </bpmndi:BPMNEdge>')
-    out += ['    </bpmndi:BPMNPlane>', '  </bpmndi:BPMNDiagram>', '</bpmn:definitions>', '']
+    out += ['    </bpmndi:BPMNPlane>', '  </bpmndi:BPMNDiagram>']
+    return out
+
+
+def build(proc):
+    pid = proc["id"]
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           '<bpmn:definitions ' + " ".join('xmlns:%s="%s"' % kv for kv in NS.items())
+           + ' id="%s_definitions" targetNamespace="http://plancascade/bpmn"'
+             ' exporter="plancascade bpmn/tools/gen_bpmn.py" exporterVersion="1">' % pid]
+    out += ['  <bpmn:message id="msg_%s" name="%s" />' % (m, m) for m in messages_of(proc)]
+    out += ['  <bpmn:collaboration id="%s_collaboration">' % pid,
+            '    <bpmn:participant id="%s_pool" name=%s processRef="%s" />'
+            % (pid, quoteattr(proc["pool_name"]), pid),
+            '  </bpmn:collaboration>']
+    out += process_xml(proc)
+    out += diagram_xml(proc)
+    out += ['</bpmn:definitions>', '']
     return "\n".join(out)
 
 

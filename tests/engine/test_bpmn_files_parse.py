@@ -22,6 +22,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions import timer as timer_module
 from SpiffWorkflow.bpmn.specs.event_definitions.message import (
     MessageEventDefinition as BaseMessageEventDefinition,
 )
+from SpiffWorkflow.bpmn.specs.event_definitions.simple import TerminateEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -104,7 +105,7 @@ EXPECTED_SCRIPTS = {
     "aggregation": {},
     "province_plan": {
         "cascade_units": 'cascade("unit_plan")',
-        "count_accepted": "accepted_count = accepted_count + 1",
+        "notify_all_accepted": 'notify(["dost_leader"], "all_accepted")',
         "start_inspection_round": "start_inspections()",
         "aggregate_year": 'aggregate("year")',
         **{f"open_{q}": f'cascade("quarterly_report", "{q}")' for q in QUARTERS},
@@ -140,7 +141,7 @@ EXPECTED_MESSAGES = {
     "internal_report": {},
     "inspection": {},
     "aggregation": {},
-    "province_plan": {"wait_unit_accepted": ("unit_plan_accepted", None, "accepted")},
+    "province_plan": {"wait_all_accepted": ("all_unit_plans_accepted", None, "acceptance")},
 }
 EXPECTED_TERMINATE_ENDS = {
     "unit_plan": {"plan_accepted", "plan_withdrawn_end"},
@@ -242,6 +243,18 @@ def states(wf, spec_name: str) -> list[str]:
 def message(name: str, payload: dict) -> BpmnEvent:
     """An event as the application delivers it: the *Spiff* MessageEventDefinition."""
     return BpmnEvent(MessageEventDefinition(name), payload)
+
+
+def thrown_messages(wf) -> list[BpmnEvent]:
+    """Drain wf.get_events() and keep the messages.
+
+    A terminate end event also lands in get_events() (a TerminateEventDefinition
+    event targeted at the finished workflow, payload None): a router must skip it.
+    """
+    events = wf.get_events()
+    others = [e for e in events if not isinstance(e.event_definition, MessageEventDefinition)]
+    assert all(isinstance(e.event_definition, TerminateEventDefinition) for e in others)
+    return [e for e in events if isinstance(e.event_definition, MessageEventDefinition)]
 
 
 def iso(dt: datetime) -> str:
@@ -367,7 +380,7 @@ def test_diagram_interchange_is_complete(pid):
     bands = sorted(lane_bounds.values(), key=lambda b: b[1])
     assert bands[0][1] == pool[1]
     assert bands[-1][1] + bands[-1][3] == pool[1] + pool[3]
-    for upper, lower in zip(bands, bands[1:]):
+    for upper, lower in zip(bands, bands[1:], strict=False):
         assert upper[1] + upper[3] == lower[1]
         assert (upper[0], upper[2]) == (lower[0], lower[2])
 
@@ -397,7 +410,7 @@ def test_diagram_interchange_is_complete(pid):
         points = [(float(p.get("x")), float(p.get("y"))) for p in edge.findall("di:waypoint", NS)]
         assert len(points) >= 2
         assert all(px <= x <= px + pw and py <= y <= py + ph for x, y in points), flow.get("id")
-        for (x0, y0), (x1, y1) in zip(points, points[1:]):
+        for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
             assert x0 == x1 or y0 == y1, f"{flow.get('id')} has a diagonal segment"
 
 
@@ -550,7 +563,7 @@ def test_acceptance_throws_one_message_with_the_payload(pid, work, data, payload
     complete(wf, "dost_review", decision="accept")
     assert wf.is_completed()
 
-    events = wf.get_events()
+    events = thrown_messages(wf)
     assert len(events) == 1
     event = events[0]
     assert type(event.event_definition) is MessageEventDefinition
@@ -558,6 +571,13 @@ def test_acceptance_throws_one_message_with_the_payload(pid, work, data, payload
     assert event.payload == payload
     assert event.correlations == {}
     assert wf.get_events() == []          # get_events() drains the list
+    # terminate's own event rides along in get_events() (see thrown_messages)
+    wf2 = start_workflow(pid, data(FUTURE), Recorder())
+    complete(wf2, work)
+    complete(wf2, "leader_approve", decision="approve")
+    complete(wf2, "dost_review", decision="accept")
+    kinds = sorted(type(e.event_definition).__name__ for e in wf2.get_events())
+    assert kinds == ["MessageEventDefinition", "TerminateEventDefinition"]
 
 
 @pytest.mark.parametrize("pid,work,data,_payload", REPORTING)
@@ -578,7 +598,7 @@ def test_plan_withdrawn_message_terminates_a_running_instance(pid, work, data, _
     assert states(wf, "wait_reminder") == ["CANCELLED"]
     assert ready_user_tasks(wf) == []
     assert wf.waiting_events() == []
-    assert wf.get_events() == []          # consumed, not echoed back out
+    assert thrown_messages(wf) == []      # consumed, not echoed back out
     assert rec.calls == []
     # the terminate end's branch data becomes the workflow data: the payload is
     # there, the unit's draft (branch A) is not
@@ -626,7 +646,8 @@ def test_quarterly_report_every_branch():
     assert wf.is_completed()
     assert states(wf, "report_accepted") == ["COMPLETED"]
     assert states(wf, "wait_withdrawal") == ["CANCELLED"]
-    assert [e.payload for e in wf.get_events()] == [{"unit_id": 7, "plan_id": 1, "round": "q2"}]
+    assert [e.payload for e in thrown_messages(wf)] == \
+        [{"unit_id": 7, "plan_id": 1, "round": "q2"}]
     assert wf.data["actuals"] == {"kpi_1": 85}
     assert len(rec.calls) == 3
 
@@ -764,7 +785,7 @@ YEAR_CALLS = [("cascade", "unit_plan")] + [
 
 
 def province_plan_data() -> dict:
-    return {"plan_id": 1, "accepted_count": 0, **YEAR}
+    return {"plan_id": 1, **YEAR}
 
 
 def issued_province_plan(rec: Recorder) -> BpmnWorkflow:
@@ -786,7 +807,7 @@ def test_province_plan_return_then_approve_cascades_once(clock):
     assert not wf.is_completed()          # the year has just begun
     assert ready_user_tasks(wf) == []
     pending = sorted((e.event_type, e.name) for e in wf.waiting_events())
-    assert pending == [("MessageEventDefinition", "unit_plan_accepted"),
+    assert pending == [("MessageEventDefinition", "all_unit_plans_accepted"),
                        ("TimeDateEventDefinition", "Mở đợt quý I"),
                        ("TimeDateEventDefinition", "Đến đợt kiểm tra")]
 
@@ -817,7 +838,7 @@ def test_province_plan_year_chain_follows_the_clock(clock):
     assert wf.is_completed()
     assert states(wf, "year_closed") == ["COMPLETED"]
     assert states(wf, "select_inspections") == ["CANCELLED"]
-    assert "WAITING" not in states(wf, "wait_unit_accepted")
+    assert "WAITING" not in states(wf, "wait_all_accepted")
     assert wf.waiting_events() == []
 
 
@@ -844,50 +865,15 @@ def test_province_plan_inspection_round(clock):
     assert not wf.is_completed()          # the year chain goes on
 
 
-def test_province_plan_counts_accepted_units_and_waits_again(clock):
+def test_province_plan_is_told_once_when_every_unit_plan_is_accepted(clock):
     rec = Recorder()
     wf = issued_province_plan(rec)
     tasks_before = len(wf.tasks)
-    for unit_id in (7, 9, 12):
-        wf.send_event(message("unit_plan_accepted", {"unit_id": unit_id, "plan_id": 1}))
-        settle(wf)
-        # the loop is back at the catch, waiting for the next unit
-        assert states(wf, "wait_unit_accepted").count("WAITING") == 1
-
-    counted = [t for t in wf.get_tasks(spec_name="count_accepted", max_depth=BIG)
-               if t.state == TaskState.COMPLETED]
-    assert [t.data["accepted_count"] for t in counted] == [1, 2, 3]
-    assert counted[-1].data["accepted"] == {"unit_id": 12, "plan_id": 1}
-    waiting = wf.get_tasks(spec_name="wait_unit_accepted", state=TaskState.WAITING,
-                           max_depth=BIG)[0]
-    assert waiting.data["accepted_count"] == 3
-    # each accepted unit adds 3 tasks (merge, catch, script), one level deeper each
-    assert len(wf.tasks) - tasks_before == 9
-    assert rec.calls == [("cascade", "unit_plan")]   # nothing else ran
-    assert wf.get_events() == []
-
-
-def test_province_plan_catch_loop_takes_one_message_per_engine_run(clock):
-    """A second message delivered before the engine ran is not caught by the loop."""
-    wf = issued_province_plan(Recorder())
-    wf.send_event(message("unit_plan_accepted", {"unit_id": 1, "plan_id": 1}))
-    with pytest.raises(WorkflowException):     # the catch is READY now, not WAITING
-        wf.send_event(message("unit_plan_accepted", {"unit_id": 2, "plan_id": 1}))
+    wf.send_event(message("all_unit_plans_accepted", {"accepted": 90, "plan_id": 1}))
     settle(wf)
-    wf.send_event(message("unit_plan_accepted", {"unit_id": 2, "plan_id": 1}))
-    settle(wf)
-    waiting = wf.get_tasks(spec_name="wait_unit_accepted", state=TaskState.WAITING,
-                           max_depth=BIG)[0]
-    assert waiting.data["accepted_count"] == 2
-
-
-def test_province_plan_count_is_not_in_the_data_of_the_closed_year(clock):
-    """The count lives in the loop branch; terminate copies the year chain's data."""
-    rec = Recorder()
-    wf = issued_province_plan(rec)
-    wf.send_event(message("unit_plan_accepted", {"unit_id": 7, "plan_id": 1}))
-    settle(wf)
-    clock.current = datetime(2027, 1, 15, tzinfo=ICT)
-    settle(wf)
-    assert wf.is_completed()
-    assert wf.data["accepted_count"] == 0
+    assert states(wf, "acceptance_done") == ["COMPLETED"]
+    assert rec.calls[-1] == ("notify", ["dost_leader"], "all_accepted")
+    assert len(wf.tasks) - tasks_before <= 3          # one message, not one per unit
+    assert not wf.is_completed()                      # the year chain goes on
+    with pytest.raises(WorkflowException):            # nobody waits for a second one
+        wf.send_event(message("all_unit_plans_accepted", {"accepted": 90, "plan_id": 1}))

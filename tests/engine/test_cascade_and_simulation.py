@@ -1,9 +1,9 @@
 """Cascade idempotence and the adoption simulator agreeing with the database."""
 from __future__ import annotations
 
-import pytest
 from datetime import date
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine import clock, extensions, messages, province_plans, tasks, timers
+from engine import clock, extensions, province_plans, tasks, timers
 from engine.actors import act, instance_of, ready_tasks
 from engine.bootstrap import at
 from engine.errors import ConflictError, FieldErrors, PermissionDeniedError
@@ -183,21 +183,26 @@ def test_inspection_with_remediation_late_is_escalated(session: Session, world) 
     assert inspection.remediation_late is True and inspection.conclusion_number == "27/TB-ĐKT"
 
 
-def test_accepted_plans_notify_the_province_instance(session: Session, world) -> None:
+def test_province_instance_is_told_when_every_unit_plan_is_accepted(session: Session,
+                                                                   world) -> None:
     plan, cast = world
     clock.set_now(at(date(2026, 1, 7), 9))
-    for code in ("muong-la", "to-hieu"):
-        adopt_and_accept(session, cast, unit(session, code))
+    units = session.scalars(select(Unit).where(Unit.kind.in_(["department", "commune"]))).all()
+    for u in units[:-1]:
+        adopt_and_accept(session, cast, u)
     session.commit()
-    assert timers.tick(session).messages == 2
+    assert timers.tick(session).messages == 89
+    leaders = select(Notification).where(Notification.recipient_role == "dost_leader")
+    assert session.scalars(leaders).all() == []
+    adopt_and_accept(session, cast, units[-1])
+    session.commit()
+    timers.tick(session)  # delivers the last acceptance, which derives the province message
+    timers.tick(session)
+    [note] = session.scalars(leaders).all()
+    assert note.kind == "all_accepted" and "Tất cả các đơn vị" in note.message
     province = session.scalars(select(ProcessInstance).where(
         ProcessInstance.process_key == "province_plan")).one()
-    from engine import runtime
-
-    workflow = runtime.load(province)
-    counts = [t.data.get("accepted_count") for t in workflow.get_tasks()
-              if t.task_spec.name == "count_accepted" and t.data.get("accepted_count")]
-    assert max(counts) == 2
+    assert province.status == InstanceStatus.RUNNING  # the year goes on
 
 
 def test_withdrawn_plan_cancels_waiting_unit_instances(session: Session, world) -> None:

@@ -1,0 +1,71 @@
+"""engine.inbox and engine.notices: what a user's lists hold, without HTTP."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import inbox, notices
+from engine.permissions import Actor, Grant
+from models import Notification, Unit
+
+
+def _unit(session: Session, code: str) -> Unit:
+    return session.scalars(select(Unit).where(Unit.code == code)).one()
+
+
+def test_urgency() -> None:
+    today = date(2026, 1, 8)
+    assert inbox.urgency(None, today) == "none"
+    assert inbox.urgency(date(2026, 1, 7), today) == "overdue"
+    assert inbox.urgency(today, today) == "soon"
+    assert inbox.urgency(date(2026, 1, 11), today) == "soon"
+    assert inbox.urgency(date(2026, 1, 12), today) == "normal"
+
+
+def test_search_counts_filters_and_pages(session: Session, world) -> None:
+    province_wide = Actor(user_id=1, unit_id=0, grants=(Grant("unit_staff", None),))
+    page = inbox.search(session, province_wide, inbox.InboxQuery(per_page=40),
+                        date(2026, 1, 10))
+    assert (page.total, page.all_count, page.due_today, page.overdue, page.pages) == \
+        (90, 90, 90, 0, 3)
+    assert len(page.rows) == 40 and page.rows[0].urgency == "soon"
+    assert [(p.key, p.name, p.count) for p in page.processes] == [
+        ("unit_plan", "Kế hoạch của đơn vị", 90)]
+    late = inbox.search(session, province_wide, inbox.InboxQuery(quick="overdue"),
+                        date(2026, 1, 11))
+    assert late.total == 90 and late.rows[0].role_name == "Chuyên viên đơn vị"
+    found = inbox.search(session, province_wide, inbox.InboxQuery(unit_text="to hieu"),
+                         date(2026, 1, 6))
+    assert [r.unit_code for r in found.rows] == ["to-hieu"]
+    by_unit = inbox.search(session, province_wide, inbox.InboxQuery(sort="unit", page=9),
+                           date(2026, 1, 6))
+    codes = [r.unit_code for r in by_unit.rows]
+    assert by_unit.page == 2 and codes == sorted(codes)
+
+
+def test_search_offers_only_my_units_tasks(session: Session, world) -> None:
+    commune = _unit(session, "muong-la")
+    staff = Actor(user_id=1, unit_id=commune.id, grants=(Grant("unit_staff", commune.id),))
+    page = inbox.search(session, staff, inbox.InboxQuery(), date(2026, 1, 6))
+    assert [r.unit_name for r in page.rows] == ["Xã Mường La"]
+    nobody = Actor(user_id=1, unit_id=commune.id, grants=())
+    assert inbox.search(session, nobody, inbox.InboxQuery(), date(2026, 1, 6)).total == 0
+
+
+def test_notices_follow_grants(session: Session, world) -> None:
+    a, b = _unit(session, "muong-la"), _unit(session, "to-hieu")
+    now = datetime(2026, 1, 8, 1, tzinfo=timezone.utc)
+    for unit, role in ((a, "unit_staff"), (b, "unit_staff"), (b, "province_leader")):
+        session.add(Notification(unit_id=unit.id, recipient_role=role, kind="due",
+                                 message=f"{unit.code} {role}", created_at=now))
+    session.flush()
+    staff = Actor(user_id=1, unit_id=a.id, grants=(Grant("unit_staff", a.id),))
+    assert [n.message for n in notices.for_actor(session, staff).rows] == [
+        "muong-la unit_staff"]
+    leader = Actor(user_id=1, unit_id=0, grants=(Grant("province_leader", None),))
+    page = notices.for_actor(session, leader)
+    assert [(n.message, n.kind_name, n.unit_name) for n in page.rows] == [
+        ("to-hieu province_leader", "Đến hạn", b.name)]
+    assert notices.for_actor(session, Actor(user_id=1, unit_id=0, grants=())).total == 0
