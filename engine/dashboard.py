@@ -135,7 +135,7 @@ def late_lists(matrix: Matrix) -> list[LateList]:
     """Return, per stage, the names of overdue and late-finished units grouped by kind."""
     result = []
     for stage in STAGES:
-        dues = [r.cells[stage].due for r in matrix.rows if r.cells[stage].due]
+        dues = [due for r in matrix.rows if (due := r.cells[stage].due) is not None]
         result.append(
             LateList(
                 stage,

@@ -24,12 +24,13 @@ ALL_ACCEPTED = "all_unit_plans_accepted"
 
 
 def index_subscriptions(
-    session: Session, instance: ProcessInstance, workflow: BpmnWorkflow
+    session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, fresh: bool = False
 ) -> None:
     """Replace the instance's subscriptions with the messages it now waits for."""
-    session.execute(
-        delete(MessageSubscription).where(MessageSubscription.instance_id == instance.id)
-    )
+    if not fresh:
+        session.execute(
+            delete(MessageSubscription).where(MessageSubscription.instance_id == instance.id)
+        )
     if instance.status != InstanceStatus.RUNNING:
         return
     names = {str(e.name) for e in workflow.waiting_events() if "Message" in str(e.event_type)}

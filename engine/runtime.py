@@ -96,7 +96,7 @@ def start(
         version=definition.version,
         round=round_key,
     )
-    advance(session, instance, workflow, actor_id=actor_id)
+    advance(session, instance, workflow, actor_id=actor_id, fresh=True)
     return instance
 
 
@@ -106,8 +106,13 @@ def advance(
     workflow: BpmnWorkflow,
     *,
     actor_id: int | None = None,
+    fresh: bool = False,
 ) -> Effects:
-    """Run engine steps, apply the scripts' effects and save everything in this transaction."""
+    """Run engine steps, apply the scripts' effects and save everything in this transaction.
+
+    `fresh` marks an instance created in this transaction: it has no projection rows yet, so
+    there is nothing to read back or delete.
+    """
     with collect_effects() as effects:
         try:
             workflow.do_engine_steps()
@@ -124,11 +129,13 @@ def advance(
                 message=instance.error_message,
             )
     effect_handlers.apply_effects(session, instance, effects, actor_id=actor_id)
-    save(session, instance, workflow)
+    save(session, instance, workflow, fresh=fresh)
     return effects
 
 
-def save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow) -> None:
+def save(
+    session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, *, fresh: bool = False
+) -> None:
     """Persist state, human tasks, timers and status; flush so a stale version fails now."""
     instance.state = dump_state(workflow)
     if workflow.is_completed() and instance.status == InstanceStatus.RUNNING:
@@ -138,10 +145,10 @@ def save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow) ->
             session, "instance.completed", instance_id=instance.id, unit_id=instance.unit_id
         )
     with session.no_autoflush:  # one flush at the end instead of one per query
-        _project_human_tasks(session, instance, workflow)
-        _index_timers(session, instance, workflow)
+        _project_human_tasks(session, instance, workflow, fresh)
+        _index_timers(session, instance, workflow, fresh)
         messages.collect_thrown(session, instance, workflow)
-        messages.index_subscriptions(session, instance, workflow)
+        messages.index_subscriptions(session, instance, workflow, fresh)
     session.flush()
 
 
@@ -159,13 +166,13 @@ def _form_key(task: SpiffTask) -> str:
 
 
 def _project_human_tasks(
-    session: Session, instance: ProcessInstance, workflow: BpmnWorkflow
+    session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, fresh: bool
 ) -> None:
     """Make the READY rows of `human_task` mirror the workflow's ready user tasks."""
     ready = {str(t.id): t for t in ready_user_tasks(workflow)}
     if instance.status != InstanceStatus.RUNNING:
         ready = {}
-    existing = {
+    existing = {} if fresh else {
         ht.spiff_task_id: ht
         for ht in session.scalars(
             select(HumanTask).where(
@@ -210,9 +217,12 @@ def _due_at(value: Any) -> datetime | None:
     return None
 
 
-def _index_timers(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow) -> None:
+def _index_timers(
+    session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, fresh: bool
+) -> None:
     """Replace the instance's rows in the timer index with its current waiting timers."""
-    session.execute(delete(Timer).where(Timer.instance_id == instance.id))
+    if not fresh:
+        session.execute(delete(Timer).where(Timer.instance_id == instance.id))
     if instance.status != InstanceStatus.RUNNING:
         return
     for event in workflow.waiting_events():
