@@ -76,7 +76,7 @@ def _ensure_scheduled(session: Session, script: YearScript, instance: ProcessIns
                 .order_by(Unit.id)
             )
         )
-        opened = clock.today() - timedelta(days=1)
+        opened = clock.today()  # nobody acts on the day a stage opens
         script.schedule_stage(stage, units, opened, instance.due_date)
     return stage
 

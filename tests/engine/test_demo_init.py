@@ -1,0 +1,20 @@
+"""`plancascade init --demo` leaves every unit's currently due step open."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine import clock, demo
+from models import HumanTask, User
+
+
+def test_demo_on_7_january_has_every_adoption_task_open(session: Session) -> None:
+    clock.set_now("2026-01-07T09:00")
+    result = demo.load(session)
+    assert result["units"] == 90
+    open_tasks = dict(session.execute(select(HumanTask.form_key, func.count()).where(
+        HumanTask.status == "ready").group_by(HumanTask.form_key)).all())
+    assert open_tasks == {"unit_plan_adapt": 90}
+    usernames = set(session.scalars(select(User.username)))
+    assert {"admin", "skhcn.staff", "skhcn.leader", "ubnd.leader", "inspector",
+            "muong-la.staff", "muong-la.leader", "so-tai-chinh.staff"} <= usernames
