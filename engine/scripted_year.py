@@ -39,6 +39,7 @@ class YearScript:
     act_on: dict[tuple[str, int], date] = field(default_factory=dict)
     late: dict[str, set[int]] = field(default_factory=dict)
     returned_once: set[tuple[str, int]] = field(default_factory=set)
+    done: set[tuple[str, int]] = field(default_factory=set)
 
     def schedule_stage(self, stage: str, units: list[Unit], opened: date, due: date) -> None:
         """Choose the late units of a stage and the day each unit submits."""
@@ -58,6 +59,15 @@ class YearScript:
                     self.returned_once.add((stage, unit.id))
             self.act_on[(stage, unit.id)] = day
 
+    def due_units(self, today: date) -> list[int]:
+        """Return the units whose staff have a scripted submission due by `today`."""
+        return sorted({u for (s, u), day in self.act_on.items()
+                       if day <= today and (s, u) not in self.done})
+
+    def mark_done(self, stage: str, unit_id: int) -> None:
+        """Remember that the unit's staff submitted the stage."""
+        self.done.add((stage, unit_id))
+
     def staff_acts_today(self, stage: str, unit_id: int, today: date) -> bool:
         """Tell whether the unit's staff works on `stage` today."""
         when = self.act_on.get((stage, unit_id))
@@ -67,6 +77,7 @@ class YearScript:
         """Return Sở KHCN's decision on a unit's submission (return it once when scripted)."""
         if (stage, unit_id) in self.returned_once:
             self.returned_once.discard((stage, unit_id))
+            self.done.discard((stage, unit_id))  # the staff will work on it again
             return {"decision": "return", "comments": "Đề nghị bổ sung số liệu và đơn vị chủ trì."}
         return {"decision": "accept"}
 

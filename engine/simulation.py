@@ -50,15 +50,46 @@ def stage_of(instance: ProcessInstance) -> str:
     return instance.round_key
 
 
-def _ready(session: Session) -> list[tuple[HumanTask, ProcessInstance, Unit]]:
-    rows = session.execute(
+def _ready(
+    session: Session,
+    *,
+    roles: tuple[str, ...] | None = None,
+    forms: set[str] | None = None,
+    unit_ids: list[int] | None = None,
+) -> list[tuple[HumanTask, ProcessInstance, Unit]]:
+    """Return ready tasks with their instance and unit, narrowed by role, form or unit."""
+    query = (
         select(HumanTask, ProcessInstance, Unit)
         .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
         .join(Unit, Unit.id == HumanTask.unit_id)
         .where(HumanTask.status == HumanTaskStatus.READY)
         .order_by(HumanTask.id)
     )
-    return [(t, i, u) for t, i, u in rows]
+    if roles is not None:
+        query = query.where(HumanTask.role.in_(roles))
+    if forms is not None:
+        query = query.where(HumanTask.form_key.in_(sorted(forms)))
+    if unit_ids is None:
+        return [(t, i, u) for t, i, u in session.execute(query)]
+    rows: list[tuple[HumanTask, ProcessInstance, Unit]] = []
+    for start in range(0, len(unit_ids), 500):
+        chunk = query.where(HumanTask.unit_id.in_(unit_ids[start : start + 500]))
+        rows.extend((t, i, u) for t, i, u in session.execute(chunk))
+    return rows
+
+
+def _schedule_new_stages(session: Session, script: YearScript) -> None:
+    """Schedule every stage whose unit tasks appeared since yesterday."""
+    opened = session.execute(
+        select(ProcessInstance.process_key, ProcessInstance.round_key, func.min(HumanTask.id))
+        .join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
+        .where(HumanTask.status == HumanTaskStatus.READY, HumanTask.role == "unit_staff")
+        .group_by(ProcessInstance.process_key, ProcessInstance.round_key)
+    ).all()
+    for _key, _round, task_id in opened:
+        task = session.get(HumanTask, task_id)
+        if task is not None:
+            _ensure_scheduled(session, script, task.instance)
 
 
 def _ensure_scheduled(session: Session, script: YearScript, instance: ProcessInstance) -> str:
@@ -94,27 +125,23 @@ def _staff_data(
 def units_pass(session: Session, cast: Cast, script: YearScript, today: date) -> int:
     """Unit staff submit what is due today by the script; leaders approve what was submitted."""
     done = 0
-    for task, instance, unit in _ready(session):
-        if task.role != "unit_staff":
-            continue
+    _schedule_new_stages(session, script)
+    due = script.due_units(today)
+    for task, instance, unit in _ready(session, roles=("unit_staff",), unit_ids=due):
         stage = _ensure_scheduled(session, script, instance)
         if script.staff_acts_today(stage, unit.id, today):
             act(session, cast, task, _staff_data(session, script, task, instance, unit))
+            script.mark_done(stage, unit.id)
             done += 1
-    for task, _instance, unit in _ready(session):
-        if task.form_key in LEADER_FORMS:
-            act(
-                session,
-                cast,
-                task,
-                {
-                    "decision": "approve",
-                    "plan_number": f"{unit.id:02d}/KH-CĐS",
-                    "plan_date": today.isoformat(),
-                    "report_number": f"{unit.id:02d}/BC-CĐS",
-                },
-            )
-            done += 1
+    for task, _instance, unit in _ready(session, forms=LEADER_FORMS):
+        approval = {
+            "decision": "approve",
+            "plan_number": f"{unit.id:02d}/KH-CĐS",
+            "plan_date": today.isoformat(),
+            "report_number": f"{unit.id:02d}/BC-CĐS",
+        }
+        act(session, cast, task, approval)
+        done += 1
     return done
 
 
@@ -136,7 +163,7 @@ def _inspection_choice(session: Session, plan: Plan, rng: random.Random) -> list
 def province_pass(session: Session, cast: Cast, script: YearScript, plan: Plan, today: date) -> int:
     """Sở KHCN, its leader and the inspectors act on what waits for them."""
     done = 0
-    for task, instance, unit in _ready(session):
+    for task, instance, unit in _ready(session, roles=("dost_staff", "dost_leader", "inspector")):
         age = (today - task.created_at.astimezone(clock.BUSINESS_TZ).date()).days
         data: dict[str, Any] | None = None
         if task.form_key in REVIEW_FORMS:
