@@ -1,24 +1,110 @@
 """Shared fixtures: a fresh database per test, on SQLite (default) or PostgreSQL.
 
-Set TEST_DATABASE_URL=postgresql+psycopg://... to run the suite on PostgreSQL; each test then
-gets an empty `public` schema.
+Set TEST_DATABASE_URL=postgresql+psycopg://... to run the suite on PostgreSQL. Each test gets
+its own database copied from a template built once per run: an empty schema, or — for tests
+that ask for `world` — the 2026 plan issued to the 90 units (the slow part of a setup). On
+SQLite a template is a file that is copied; on PostgreSQL a `CREATE DATABASE … TEMPLATE`.
 """
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.db import make_engine, make_session_factory
-from models import Base
+from models import Base, Plan
+
+
+def build_world(session: Session) -> tuple[Any, Any]:
+    """Load the plan, units and accounts, and issue the plan on 06/01/2026."""
+    from engine.actors import make_cast
+    from engine.bootstrap import at, issue_plan, prepare, province_unit
+    from engine.simulation import ISSUE_DAY
+
+    clock.set_now(at(ISSUE_DAY, 7))
+    plan = prepare(session, users=True)
+    cast = make_cast(session, province_unit(session).id)
+    session.commit()
+    clock.set_now(at(ISSUE_DAY, 7, 30))
+    issue_plan(session, cast, plan)
+    session.commit()
+    return plan, cast
+
+
+def _fill(engine: Engine, kind: str) -> None:
+    Base.metadata.create_all(engine)
+    if kind == "world":
+        with make_session_factory(engine)() as session:
+            build_world(session)
+        clock.set_now(None)
+
+
+class Templates:
+    """Template databases built on first use, and fresh copies of them per test."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.url = os.environ.get("TEST_DATABASE_URL")
+        self.built: set[str] = set()
+
+    def _pg_name(self, suffix: str) -> str:
+        return f"{make_url(self.url).database}_{suffix}"  # type: ignore[arg-type]
+
+    def _pg_admin(self, sql: str) -> None:
+        admin = make_engine(self.url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(sql))
+        admin.dispose()
+
+    def _pg_engine(self, name: str) -> Engine:
+        url = make_url(self.url).set(database=name)  # type: ignore[arg-type]
+        return make_engine(url.render_as_string(hide_password=False))
+
+    def _build(self, kind: str) -> None:
+        if kind in self.built:
+            return
+        if self.url is None:
+            engine = make_engine(f"sqlite:///{self.root / f'{kind}.db'}")
+            _fill(engine, kind)
+            with engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        else:
+            name = self._pg_name(kind)
+            self._pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            self._pg_admin(f'CREATE DATABASE "{name}"')
+            engine = self._pg_engine(name)
+            _fill(engine, kind)
+        engine.dispose()
+        self.built.add(kind)
+
+    def fresh(self, kind: str, tmp_path: Path) -> Engine:
+        """Return an engine on a new database copied from the `kind` template."""
+        self._build(kind)
+        if self.url is None:
+            shutil.copyfile(self.root / f"{kind}.db", tmp_path / "test.db")
+            return make_engine(f"sqlite:///{tmp_path / 'test.db'}")
+        name = self._pg_name("t")
+        self._pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self._pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{self._pg_name(kind)}"')
+        return self._pg_engine(name)
+
+
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Templates:
+    """The run's template databases."""
+    return Templates(tmp_path_factory.mktemp("templates"))
 
 
 def _fresh_engine(tmp_path: Path) -> Engine:
+    """Return an engine on an emptied database (kept for fixtures that build their own data)."""
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         return make_engine(f"sqlite:///{tmp_path / 'test.db'}")
@@ -30,10 +116,11 @@ def _fresh_engine(tmp_path: Path) -> Engine:
 
 
 @pytest.fixture
-def db_engine(tmp_path: Path) -> Iterator[Engine]:
-    """An empty database with the schema created from the models."""
-    engine = _fresh_engine(tmp_path)
-    Base.metadata.create_all(engine)
+def db_engine(request: pytest.FixtureRequest, templates: Templates,
+              tmp_path: Path) -> Iterator[Engine]:
+    """A fresh database: the issued 2026 plan when the test uses `world`, else empty."""
+    kind = "world" if "world" in request.fixturenames else "empty"
+    engine = templates.fresh(kind, tmp_path)
     yield engine
     engine.dispose()
 
@@ -63,14 +150,9 @@ def reset_clock() -> Iterator[None]:
 def world(session: Session):  # type: ignore[no-untyped-def]
     """The Sơn La 2026 plan, units and demo users, with the plan issued on 06/01/2026."""
     from engine.actors import make_cast
-    from engine.bootstrap import at, issue_plan, prepare, province_unit
+    from engine.bootstrap import at, province_unit
     from engine.simulation import ISSUE_DAY
 
-    clock.set_now(at(ISSUE_DAY, 7))
-    plan = prepare(session, users=True)
-    cast = make_cast(session, province_unit(session).id)
-    session.commit()
     clock.set_now(at(ISSUE_DAY, 7, 30))
-    issue_plan(session, cast, plan)
-    session.commit()
-    return plan, cast
+    plan = session.scalars(select(Plan)).one()
+    return plan, make_cast(session, province_unit(session).id)
