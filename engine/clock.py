@@ -7,7 +7,7 @@ module's `datetime` for one whose `now()` asks this clock, so timers follow simu
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timezone, tzinfo
 
 from engine.workcalendar import BUSINESS_TZ, end_of_day
 
@@ -49,14 +49,12 @@ class _ClockDatetime(datetime):
     """A datetime whose now() answers from our clock (used inside SpiffWorkflow)."""
 
     @classmethod
-    def now(cls, tz: object = None) -> datetime:  # type: ignore[override]
+    def now(cls, tz: tzinfo | None = None) -> datetime:  # type: ignore[override]
         """Return our clock's now, converted to `tz` when given."""
         current = now()
-        return (
-            current.astimezone(tz)
-            if tz is not None
-            else current.astimezone(BUSINESS_TZ).replace(tzinfo=None)
-        )  # type: ignore[arg-type]
+        if tz is not None:
+            return current.astimezone(tz)
+        return current.astimezone(BUSINESS_TZ).replace(tzinfo=None)
 
 
 def install() -> None:

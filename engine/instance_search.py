@@ -5,13 +5,14 @@ Tables only (process_instance, unit, human_task): workflows are never deserializ
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
+from engine import rounds
 from engine.errors import NotFoundError
 from engine.instance_views import INSTANCE_STATUS_LABELS, SYSTEM_NAME, describe
 from engine.pagination import Page, paginate
@@ -61,8 +62,13 @@ class InstanceRow:
     error_message: str | None
     steps: tuple[str, ...] = ()
 
+    @property
+    def round_label(self) -> str:
+        """Return the Vietnamese name of the instance's round ("" when it has none)."""
+        return rounds.ROUND_LABELS.get(self.round_key, self.round_key)
 
-def _statement(query: InstanceQuery) -> Select[Any]:
+
+def _statement(query: InstanceQuery) -> Select:  # type: ignore[type-arg]
     stmt = (
         select(ProcessInstance, Unit.code, Unit.name, ProcessDefinition.version)
         .join(Unit, Unit.id == ProcessInstance.unit_id)
@@ -114,7 +120,7 @@ def _with_steps(session: Session, rows: tuple[InstanceRow, ...]) -> tuple[Instan
         .order_by(HumanTask.id)
     ):
         steps.setdefault(instance_id, []).append(title)
-    return tuple(InstanceRow(**{**r.__dict__, "steps": tuple(steps.get(r.id, ()))}) for r in rows)
+    return tuple(replace(r, steps=tuple(steps.get(r.id, ()))) for r in rows)
 
 
 def search(session: Session, query: InstanceQuery, per_page: int = 50) -> Page[InstanceRow]:

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.util.diff import SpecDiff, diff_workflow, migrate_workflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
@@ -21,6 +24,7 @@ from engine.serialization import SERIALIZER
 from models import InstanceStatus, ProcessDefinition, ProcessInstance, Unit
 
 LIVE = TaskState.READY | TaskState.WAITING
+Plan = tuple[BpmnWorkflow, Any, BpmnProcessSpec]  # workflow, its diff, the new spec
 
 
 @dataclass(frozen=True)
@@ -97,9 +101,9 @@ def _target(session: Session, definition_id: int) -> ProcessDefinition:
 
 def _preview_one(
     session: Session, instance: ProcessInstance, target: ProcessDefinition
-) -> tuple[Preview, object | None]:
+) -> tuple[Preview, Plan | None]:
     unit = session.get(Unit, instance.unit_id)
-    base = dict(
+    base: dict[str, Any] = dict(
         instance_id=instance.id,
         unit_name=unit.name if unit else "?",
         from_version=instance.definition.version,
@@ -165,7 +169,7 @@ def migrate(
         if plan is None:
             result.refused[instance_id] = shown.reason or "Không chuyển được"
             continue
-        workflow, diff, new_spec = plan  # type: ignore[misc]
+        workflow, diff, new_spec = plan
         from_version = instance.definition.version
         migrate_workflow(diff, workflow, new_spec)
         instance.definition = target

@@ -63,7 +63,7 @@ def _state(row: Substitution, today: date) -> State:
     return "upcoming" if row.starts_on > today else "active"
 
 
-def _statement(text: str | None, include_ended: bool, today: date) -> Select[Any]:
+def _statement(text: str | None, include_ended: bool, today: date) -> Select:  # type: ignore[type-arg]
     absent, substitute = aliased(User), aliased(User)
     stmt = (
         select(Substitution, absent.full_name, substitute.full_name, Unit.name)

@@ -211,8 +211,9 @@ def _task_lines(items: list[dict[str, Any]], names: dict[str, str]) -> tuple[Res
                             t.get("status") == "done", t.get("description", "")) for t in items)
 
 
-def _quarter(report: Report, kpis: dict[str, PlanKpi], task_names: dict[str, str],
-             cell: Cell | None) -> QuarterReport:
+def quarter_report(report: Report, kpis: dict[str, PlanKpi], names: dict[str, str],
+                   cell: Cell | None) -> QuarterReport:
+    """Return a report as pages show it: KPI verdicts and task statuses with their names."""
     kpi_lines = tuple(ResultLine(
         k["code"], kpis[k["code"]].name if k["code"] in kpis else k["code"],
         target_text(k.get("target_value"), k.get("comparator")), _number(k.get("actual_value")),
@@ -223,31 +224,44 @@ def _quarter(report: Report, kpis: dict[str, PlanKpi], task_names: dict[str, str
         report.due_date, str(report.status), RECORD_STATUS_LABELS.get(str(report.status), ""),
         report.submitted_at,
         report.late, report.report_number, report.review_comments, report.notes, kpi_lines,
-        _task_lines(report.task_statuses, task_names), cell)
+        _task_lines(report.task_statuses, names), cell)
 
 
-def _task_names(session: Session, plan_id: int, unit: Unit,
-                record: UnitPlan | None) -> dict[str, str]:
+def _own_task_names(session: Session, plan_id: int, unit: Unit) -> dict[str, str]:
+    record = session.scalars(select(UnitPlan).where(
+        UnitPlan.plan_id == plan_id, UnitPlan.unit_id == unit.id)).first()
     names = {t.code: t.name for t in session.scalars(select(TemplateTask).where(
         TemplateTask.plan_id == plan_id, TemplateTask.unit_kind == unit_plans.template_kind(unit)))}
     names.update({t["code"]: t.get("name", t["code"]) for t in (record.tasks if record else [])})
     return names
 
 
-def _internal(session: Session, plan_id: int, unit: Unit,
-              names: dict[str, str]) -> tuple[InternalInput, ...]:
+def task_names(session: Session, plan_id: int, unit: Unit) -> dict[str, str]:
+    """Return code → name of the tasks a unit reports on (its parent's for an internal one)."""
+    names = _own_task_names(session, plan_id, unit)
+    if unit.parent is not None and unit.kind == "internal":
+        names.update(_own_task_names(session, plan_id, unit.parent))
+    return names
+
+
+def internal_inputs(session: Session, plan_id: int, unit: Unit, names: dict[str, str],
+                    round_key: str) -> tuple[InternalInput, ...]:
+    """Return what the unit's internal departments reported for a round (none before it opens)."""
     if not unit.children:
         return ()
-    result = []
-    for key in rounds.QUARTERS:
-        rows = reports.internal_inputs(session, plan_id, unit, key)
-        if not any(r["submitted_at"] or r["task_statuses"] for r in rows):
-            continue  # the round has not reached the departments yet
-        for row in rows:
-            result.append(InternalInput(rounds.ROUND_LABELS[key], row["unit_name"],
-                                        row["submitted_at"], row["late"],
-                                        _task_lines(row["task_statuses"], names), row["notes"]))
-    return tuple(result)
+    rows = reports.internal_inputs(session, plan_id, unit, round_key)
+    if not any(r["submitted_at"] or r["task_statuses"] for r in rows):
+        return ()  # the round has not reached the departments yet
+    return tuple(InternalInput(rounds.ROUND_LABELS[round_key], row["unit_name"],
+                               row["submitted_at"], row["late"],
+                               _task_lines(row["task_statuses"], names), row["notes"])
+                 for row in rows)
+
+
+def _internal(session: Session, plan_id: int, unit: Unit,
+              names: dict[str, str]) -> tuple[InternalInput, ...]:
+    return tuple(item for key in rounds.QUARTERS
+                 for item in internal_inputs(session, plan_id, unit, names, key))
 
 
 def _stages(session: Session, plan: Plan, unit: Unit) -> dict[str, Cell]:
@@ -262,13 +276,9 @@ def overview(session: Session, actor: Actor, plan: Plan, code: str) -> UnitOverv
     kpis = {k.code: k for k in session.scalars(select(PlanKpi).where(PlanKpi.plan_id == plan.id))}
     record = session.scalars(select(UnitPlan).where(
         UnitPlan.plan_id == plan.id, UnitPlan.unit_id == unit.id)).first()
-    names = _task_names(session, plan.id, unit, record)
-    if unit.parent is not None and unit.kind == "internal":
-        parent_record = session.scalars(select(UnitPlan).where(
-            UnitPlan.plan_id == plan.id, UnitPlan.unit_id == unit.parent.id)).first()
-        names.update(_task_names(session, plan.id, unit.parent, parent_record))
+    names = task_names(session, plan.id, unit)
     stages = _stages(session, plan, unit)
-    quarter_reports = tuple(_quarter(r, kpis, names, stages.get(r.round_key)) for r in sorted(
+    quarter_reports = tuple(quarter_report(r, kpis, names, stages.get(r.round_key)) for r in sorted(
         session.scalars(select(Report).where(Report.plan_id == plan.id, Report.unit_id == unit.id)),
         key=lambda r: r.round_key))
     found = session.scalars(select(Inspection).where(

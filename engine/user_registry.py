@@ -302,7 +302,7 @@ def update(session: Session, actor_id: int, user_id: int, data: UserInput) -> Us
     user.unit_id, user.active = data.unit_id or user.unit_id, data.active
     _set_roles(user, data.roles)
     session.flush()
-    changes = {
+    changes: dict[str, Any] = {
         field: [str(getattr(before, field)), str(getattr(data, field))]
         for field in ("username", "full_name", "unit_id", "active", "email")
         if getattr(before, field) != getattr(data, field)

@@ -6,6 +6,10 @@ cd "$(dirname "$0")/.."
 python3 -m pip install -q --disable-pip-version-check -e ".[test]"
 bash scripts/browser.sh >&2
 
+echo "== Kiểm tra mã nguồn (ruff, mypy)"
+python3 -m ruff check engine models bench
+python3 -m mypy
+
 echo "== Bộ kiểm thử trên SQLite"
 python3 -m pytest tests "$@"
 
