@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import calendars, clock, rounds, unit_plans
+from engine import calendars, clock, rounds, submissions, unit_plans
 from engine.errors import FieldErrors
 from engine.kpis import verdict
-from engine.workcalendar import WorkCalendar, business_date
+from engine.workcalendar import WorkCalendar
 from models import HumanTask, Plan, Report, ReportStatus, Unit, UnitPlan
 
 
@@ -178,13 +178,6 @@ def judge(
     return judged
 
 
-def _submit(report: Report) -> None:
-    report.status = ReportStatus.APPROVED
-    if report.submitted_at is None:
-        report.submitted_at = clock.now()
-        report.late = business_date(report.submitted_at) > report.due_date
-
-
 def apply(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, Any]:
     """Record a completed report step; return what the workflow needs to route."""
     report = _report_of(session, task)
@@ -197,24 +190,16 @@ def apply(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[st
         report.notes = data.get("notes")
         report.status = ReportStatus.DRAFT
         if task.form_key == "internal_report_fill":
-            _submit(report)
+            submissions.submit(report)
         return {}
-    decision = str(data["decision"])
-    if task.form_key == "quarterly_report_approve":
-        if decision == "approve":
-            report.report_number = data.get("report_number") or report.report_number
-            _submit(report)
-        else:
-            report.status = ReportStatus.RETURNED
-            report.review_comments = data.get("comments")
-        return {"decision": decision}
-    if decision == "accept":
-        report.status = ReportStatus.ACCEPTED
-        report.accepted_at = clock.now()
+    if task.form_key != "quarterly_report_approve":
+        return submissions.review(report, data)
+    if data["decision"] == "approve":
+        report.report_number = data.get("report_number") or report.report_number
+        submissions.submit(report)
     else:
-        report.status = ReportStatus.RETURNED
-        report.review_comments = data.get("comments")
-    return {"decision": decision}
+        submissions.send_back(report, data)
+    return {"decision": str(data["decision"])}
 
 
 def internal_inputs(

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import calendars, clock
+from engine import calendars, clock, submissions
 from engine.errors import FieldErrors
-from engine.workcalendar import WorkCalendar, business_date
+from engine.workcalendar import WorkCalendar
 from models import HumanTask, Plan, PlanKpi, TemplateTask, Unit, UnitPlan, UnitPlanStatus
 
 
@@ -146,23 +146,12 @@ def apply(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[st
         record.tasks = list(data["tasks"])
         record.status = UnitPlanStatus.DRAFT
         return {}
-    decision = str(data["decision"])
-    if task.form_key == "unit_plan_approve":
-        if decision == "approve":
-            record.plan_number = data["plan_number"]
-            record.plan_date = date.fromisoformat(data["plan_date"])
-            record.status = UnitPlanStatus.APPROVED
-            if record.submitted_at is None:
-                record.submitted_at = clock.now()
-                record.late = business_date(record.submitted_at) > record.due_date
-        else:
-            record.status = UnitPlanStatus.RETURNED
-            record.review_comments = data.get("comments")
-        return {"decision": decision}
-    if decision == "accept":
-        record.status = UnitPlanStatus.ACCEPTED
-        record.accepted_at = clock.now()
+    if task.form_key != "unit_plan_approve":
+        return submissions.review(record, data)
+    if data["decision"] == "approve":
+        record.plan_number = data["plan_number"]
+        record.plan_date = date.fromisoformat(data["plan_date"])
+        submissions.submit(record)
     else:
-        record.status = UnitPlanStatus.RETURNED
-        record.review_comments = data.get("comments")
-    return {"decision": decision}
+        submissions.send_back(record, data)
+    return {"decision": str(data["decision"])}
