@@ -133,7 +133,10 @@ def compute(session: Session, plan: Plan, round_key: str) -> dict[str, Any]:
 
 
 def store(session: Session, plan: Plan, round_key: str) -> AggregateReport:
-    """Compute and save (or refresh) the province report of a round."""
+    """Compute and save (or refresh) the province report of a round.
+
+    An approved report is frozen; a refresh keeps what the reviewer wrote.
+    """
     report = session.scalars(
         select(AggregateReport).where(
             AggregateReport.plan_id == plan.id, AggregateReport.round_key == round_key
@@ -144,7 +147,10 @@ def store(session: Session, plan: Plan, round_key: str) -> AggregateReport:
             plan_id=plan.id, round_key=round_key, data={}, generated_at=clock.now()
         )
         session.add(report)
-    report.data = compute(session, plan, round_key)
+    if report.approved_at is not None:
+        return report
+    kept = {k: v for k, v in (report.data or {}).items() if k == "recommendations"}
+    report.data = {**compute(session, plan, round_key), **kept}
     report.generated_at = clock.now()
     session.flush()
     return report

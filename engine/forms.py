@@ -172,6 +172,8 @@ def parse_date(value: str) -> date | None:
 def _coerce_value(schema: Mapping[str, Any], value: Any) -> Any:
     """Convert one raw form string to the schema's type; leave it as is when it does not fit."""
     kind = schema.get("type")
+    if isinstance(kind, list):  # e.g. ["number", "null"]: an empty field means null
+        kind = next((k for k in kind if k != "null"), None)
     if not isinstance(value, str):
         return value
     text = value.strip()

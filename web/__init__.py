@@ -10,6 +10,7 @@ from flask import Flask
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Create the Flask application (no database writes, no environment reads at import)."""
     from web import errors
+    from web.admin import bp as admin_bp
     from web.api import bp as api_bp
     from web.auth import bp as auth_bp
     from web.config import load_config
@@ -17,8 +18,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from web.extensions import csrf, login_manager
     from web.health import bp as health_bp
     from web.inbox import bp as inbox_bp
+    from web.instances import bp as instances_bp
+    from web.supervision import bp as supervision_bp
     from web.tasks import bp as tasks_bp
     from web.templating import init_templating
+    from web.units import bp as units_bp
 
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(load_config(config))
@@ -31,6 +35,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_templating(app)
     errors.register(app)
     csrf.exempt(api_bp)
-    for blueprint in (health_bp, auth_bp, inbox_bp, tasks_bp, api_bp):
+    for blueprint in (health_bp, auth_bp, inbox_bp, tasks_bp, api_bp, supervision_bp,
+                      instances_bp, units_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(admin_bp)
     return app

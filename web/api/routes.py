@@ -7,7 +7,7 @@ from flask import Blueprint, Response, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, logout_user
 
-from engine import accounts, directory, forms, tasks
+from engine import accounts, dashboard, directory, forms, supervision, tasks
 from engine.errors import FieldErrors
 from engine.tasks import TaskView
 from web.auth.identity import current_actor
@@ -121,3 +121,16 @@ def complete_task(task_id: int) -> ResponseReturnValue:
         return error("Dữ liệu nhập chưa hợp lệ", 400, fields=exc.errors)
     session.commit()
     return jsonify({**_task_json(done), "status": done.status})
+
+
+@bp.get("/status")
+@login_required
+def show_status() -> ResponseReturnValue:
+    """Return every unit's stages with status, due date and submission (DESIGN §7)."""
+    if not dashboard.can_supervise(current_actor()):
+        return error("Chỉ Sở KHCN và lãnh đạo tỉnh được xem tình hình chung", 403)
+    raw = request.args.get("plan")
+    if raw is not None and not raw.isdigit():
+        return error("Tham số plan phải là số", 400)
+    plan = dashboard.find_plan(db_session(), int(raw) if raw is not None else None)
+    return jsonify(supervision.status_payload(db_session(), plan))

@@ -6,7 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from engine.kpis import VERDICT_LABELS, Verdict, verdict
+
 DATE_PLACEHOLDER = "dd/mm/yyyy"
+# Field widgets named in UI hints that render a whole array property (see tasks/show.html).
+FIELD_WIDGETS = frozenset({"unit_picker"})
+NUMBER_MESSAGE = "Phải là một số, ví dụ 97,8"
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,8 @@ def _options(values: list[Any], ui: Mapping[str, Any]) -> tuple[tuple[str, str],
 def _widget(prop: Mapping[str, Any], ui: Mapping[str, Any]) -> str:
     """Pick the widget of one property from its type and UI hints."""
     hint = ui.get("ui:widget")
+    if hint in FIELD_WIDGETS:
+        return str(hint)
     kind = prop.get("type")
     if kind == "array":
         items = prop.get("items", {})
@@ -102,3 +109,51 @@ def show_value(field: Field, value: Any) -> Any:
     if field.widget == "checkbox":
         return value is True
     return "" if value is None else str(value)
+
+
+def item_options(schema: Mapping[str, Any], ui: Mapping[str, Any], array: str,
+                 prop: str) -> tuple[tuple[str, str], ...]:
+    """Return the (value, label) choices of `prop` in the items of the array property `array`."""
+    item = schema.get("properties", {}).get(array, {}).get("items", {})
+    values = item.get("properties", {}).get(prop, {}).get("enum", [])
+    hints = ui.get(array, {}).get("items", {}).get(prop, {})
+    return _options(list(values), hints)
+
+
+def item_props(schema: Mapping[str, Any], array: str) -> frozenset[str]:
+    """Return the property names the items of the array property `array` declare."""
+    item = schema.get("properties", {}).get(array, {}).get("items", {})
+    return frozenset(item.get("properties", {}))
+
+
+def number_errors(schema: Mapping[str, Any], data: Any, path: str = "") -> dict[str, str]:
+    """Return a clear message for each numeric field still holding text after coercion."""
+    kind = schema.get("type")
+    kinds = set(kind) if isinstance(kind, list) else {kind}
+    if isinstance(data, Mapping) and "object" in kinds:
+        props = schema.get("properties", {})
+        errors: dict[str, str] = {}
+        for key, value in data.items():
+            errors.update(number_errors(props.get(key, {}), value, f"{path}{key}."))
+        return errors
+    if isinstance(data, list) and "array" in kinds:
+        errors = {}
+        for index, item in enumerate(data):
+            errors.update(number_errors(schema.get("items", {}), item, f"{path}{index}."))
+        return errors
+    if isinstance(data, str) and kinds & {"number", "integer"}:
+        return {path.rstrip("."): NUMBER_MESSAGE}
+    return {}
+
+
+def verdict_preview(actual: Any, target: Any) -> tuple[str, str]:
+    """Return the label and badge class of a KPI result's đạt / chưa đạt, as the server judges.
+
+    `target` is the unit's KpiTarget (None when unknown); a value that is not a number yet
+    (what the user typed, shown back with an error) counts as no figure.
+    """
+    is_number = isinstance(actual, int | float) and not isinstance(actual, bool)
+    result = verdict(float(actual) if is_number else None,
+                     getattr(target, "target_value", None), getattr(target, "comparator", None))
+    badge = "text-bg-success" if result == Verdict.MET else "text-bg-danger"
+    return VERDICT_LABELS[result], badge

@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
-from engine import clock, form_context, forms, inbox, tasks
+from engine import clock, form_context, forms, inbox, tasks, widget_context
 from engine.errors import FieldErrors
 from engine.labels import process_label, role_label
 from engine.permissions import Actor, can_act
@@ -44,18 +44,22 @@ def render_task(view: TaskView, data: dict[str, Any], errors: dict[str, str],
     actor = current_actor()
     editable = may_act(actor, view)
     context = form_context.for_task(db_session(), view)
+    widget = definition.ui.get("ui:widget")
     html_errors = {forms_binding.field_name(k): v for k, v in errors.items()}
     error_counts = Counter(k.split(".")[0] for k in errors)
     first_tab = _first_tab(error_counts)
     return render_template(
         "tasks/show.html", task=view, data=data, errors=html_errors, context=context,
+        widgets=widget_context.for_task(db_session(), view),
         definition=definition, fields=layout.fields_of(definition.schema, definition.ui),
-        widget=definition.ui.get("ui:widget"), editable=editable,
+        widget=widget, editable=editable,
         error_counts=error_counts, first_tab=first_tab,
         urgency=inbox.urgency(view.due_date, clock.today()),
         claimed_by_me=view.claimed_by_id == actor.user_id,
         process_name=process_label(view.process_key), role_name=role_label(view.role),
-        show_value=layout.show_value, show_number=layout.show_number), status
+        show_value=layout.show_value, show_number=layout.show_number,
+        verdict_preview=layout.verdict_preview, item_options=layout.item_options,
+        item_props=layout.item_props), status
 
 
 @bp.get("/tasks/<int:task_id>")
@@ -96,7 +100,8 @@ def submit_task(task_id: int) -> ResponseReturnValue:
         done = tasks.complete(session, actor, task_id, data)
     except FieldErrors as exc:
         session.rollback()
-        return render_task(view, data, exc.errors, 400)
+        typed = layout.number_errors(forms.load(view.form_key).schema, data)
+        return render_task(view, data, {**exc.errors, **typed}, 400)
     session.commit()
     flash(f"Đã hoàn thành: {done.title}", "success")
     return redirect(url_for("inbox.list_tasks"))

@@ -1,0 +1,92 @@
+"""Giám sát: the units × stages matrix, late lists by name, KPI roll-ups and the ranking."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from engine import clock, dashboard, extension_views, rounds, supervision
+from engine.permissions import Actor, Grant
+from engine.status import LABELS
+from models import Plan
+from web.auth.identity import current_actor
+from web.database import db_session
+from web.extensions import login_manager
+
+bp = Blueprint("supervision", __name__, url_prefix="/supervision")
+
+
+@bp.before_request
+def require_supervisor() -> ResponseReturnValue | None:
+    """Send anonymous users to the login page; answer 404 to anyone but supervisors."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()  # type: ignore[no-any-return]
+    if not dashboard.can_supervise(current_actor()):
+        abort(404)
+    return None
+
+
+@bp.app_context_processor
+def navigation() -> dict[str, Any]:
+    """Tell base.html which supervision links the signed-in user gets (from their own roles)."""
+    if not current_user.is_authenticated:
+        return {"nav_supervise": False, "nav_extensions": False}
+    me = current_user.identity
+    actor = Actor(me.user_id, me.unit_id, tuple(Grant(r, None) for r in me.roles))
+    return {"nav_supervise": dashboard.can_supervise(actor),
+            "nav_extensions": extension_views.can_decide(actor)}
+
+
+def _plan() -> Plan:
+    return dashboard.find_plan(db_session(), request.args.get("plan", type=int))
+
+
+def _common(plan: Plan) -> dict[str, Any]:
+    return {"plan": plan, "stages": dashboard.STAGE_HEADS, "statuses": dashboard.STATUS_CHOICES,
+            "labels": LABELS, "kind_labels": dashboard.KIND_GROUP_LABELS,
+            "today": clock.today()}
+
+
+@bp.get("")
+def show_matrix() -> ResponseReturnValue:
+    """Show the matrix of units × stages, filtered by kind, status and name."""
+    plan = _plan()
+    args = request.args
+    page = dashboard.matrix_page(db_session(), plan, kind=args.get("kind"),
+                                 status=args.get("status"), query=(args.get("q") or "")[:100],
+                                 page=args.get("page", 1, type=int) or 1)
+    kind, status = dashboard.clean_filters(args.get("kind"), args.get("status"))
+    return render_template("supervision/matrix.html", page=page, kind=kind, status=status,
+                           q=(args.get("q") or "").strip()[:100], **_common(plan))
+
+
+@bp.get("/late")
+def show_late() -> ResponseReturnValue:
+    """Show, per stage, the overdue and late-finished units by name and kind."""
+    plan = _plan()
+    matrix = supervision.build(db_session(), plan)
+    return render_template("supervision/late.html", lists=dashboard.late_lists(matrix),
+                           **_common(plan))
+
+
+@bp.get("/kpis")
+def show_kpis() -> ResponseReturnValue:
+    """Show a round's KPI roll-up: units met / not met per KPI and the spread of actuals."""
+    plan = _plan()
+    round_key = request.args.get("round") or dashboard.default_round(plan, clock.today())
+    rollup = dashboard.kpi_rollup(db_session(), plan, round_key)
+    return render_template("supervision/kpis.html", rollup=rollup,
+                           rounds=[(k, rounds.ROUND_LABELS[k]) for k in rounds.QUARTERS],
+                           **_common(plan))
+
+
+@bp.get("/ranking")
+def show_ranking() -> ResponseReturnValue:
+    """Show the thi đua ranking of units by on-time rate."""
+    plan = _plan()
+    kind, _ = dashboard.clean_filters(request.args.get("kind"), None)
+    matrix = supervision.build(db_session(), plan, kind=kind)
+    return render_template("supervision/ranking.html", entries=dashboard.ranking(matrix),
+                           kind=kind, **_common(plan))

@@ -1,0 +1,104 @@
+"""Đơn vị: the unit pages; extension requests (gia hạn) filed by units and decided by Sở KHCN."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
+
+from engine import dashboard, extension_views, extensions, forms, unit_views
+from engine.errors import ConflictError, FieldErrors
+from web.auth.identity import current_actor
+from web.database import db_session
+
+bp = Blueprint("units", __name__)
+
+
+@bp.get("/units")
+@login_required
+def list_units() -> ResponseReturnValue:
+    """List the units a province role may open; send a unit's own users to their unit page."""
+    session, actor = db_session(), current_actor()
+    if not actor.is_province_wide:
+        return redirect(url_for("units.show_unit", code=unit_views.code_of(session, actor.unit_id)))
+    plan = dashboard.find_plan(session, request.args.get("plan", type=int))
+    q = (request.args.get("q") or "").strip()[:100]
+    entries = unit_views.list_visible(session, actor, plan, q)
+    return render_template("units/list.html", entries=entries, q=q, plan=plan)
+
+
+def render_unit(code: str, errors: dict[str, str] | None = None,
+                form: dict[str, str] | None = None, status: int = 200) -> ResponseReturnValue:
+    """Render the unit page (with the extension form's errors and values when refused)."""
+    session, actor = db_session(), current_actor()
+    plan = dashboard.find_plan(session, request.args.get("plan", type=int))
+    overview = unit_views.overview(session, actor, plan, code)
+    return render_template("units/show.html", unit=overview, errors=errors or {},
+                           form=form or {}), status
+
+
+@bp.get("/units/<code>")
+@login_required
+def show_unit(code: str) -> ResponseReturnValue:
+    """Show a unit: adopted plan, quarterly reports, inspection, extension requests."""
+    return render_unit(code)
+
+
+@bp.post("/units/<code>/extensions")
+@login_required
+def request_extension(code: str) -> ResponseReturnValue:
+    """File the unit's request for a later deadline on one of its running instances."""
+    session, actor = db_session(), current_actor()
+    form = {k: request.form.get(k, "") for k in ("instance_id", "requested_due", "reason")}
+    instance_id = int(form["instance_id"]) if form["instance_id"].isdigit() else None
+    try:
+        view = unit_views.request_extension(session, actor, code, instance_id,
+                                            forms.parse_date(form["requested_due"]), form["reason"])
+    except FieldErrors as exc:
+        session.rollback()
+        return render_unit(code, exc.errors, form, 400)
+    except ConflictError as exc:
+        session.rollback()
+        flash(exc.message, "warning")
+        return redirect(url_for("units.show_unit", code=code))
+    session.commit()
+    flash(f"Đã gửi đề nghị gia hạn đến {view.requested_due:%d/%m/%Y}; "
+          "Sở KHCN sẽ xem xét và trả lời.", "success")
+    return redirect(url_for("units.show_unit", code=code, _anchor="extensions"))
+
+
+def _require_decider() -> None:
+    if not extension_views.can_decide(current_actor()):
+        abort(404)
+
+
+@bp.get("/extensions")
+@login_required
+def list_extensions() -> ResponseReturnValue:
+    """List the extension requests waiting for Sở KHCN, and the latest decisions."""
+    _require_decider()
+    session = db_session()
+    return render_template("units/extensions.html", pending=extension_views.pending(session),
+                           decided=extension_views.recent_decisions(session))
+
+
+@bp.post("/extensions/<int:request_id>")
+@login_required
+def decide_extension(request_id: int) -> ResponseReturnValue:
+    """Approve (moving the deadline and its timers) or refuse an extension request."""
+    _require_decider()
+    session, actor = db_session(), current_actor()
+    approve = request.form.get("decision") == "approve"
+    try:
+        view = extensions.decide(session, actor, request_id, approve,
+                                 request.form.get("comment", ""))
+    except (FieldErrors, ConflictError) as exc:
+        session.rollback()
+        message = "; ".join(exc.errors.values()) if isinstance(exc, FieldErrors) else exc.message
+        flash(message, "danger")
+        return redirect(url_for("units.list_extensions"))
+    session.commit()
+    if approve:
+        flash(f"Đã chấp thuận gia hạn đến {view.requested_due:%d/%m/%Y}.", "success")
+    else:
+        flash("Đã từ chối đề nghị gia hạn.", "info")
+    return redirect(url_for("units.list_extensions"))
