@@ -112,6 +112,8 @@ def _preview_one(
     refusal = None
     if instance.process_key != target.process_key:
         refusal = "Phiên bản đích thuộc quy trình khác"
+    elif instance.status == InstanceStatus.ERROR:
+        refusal = "Quy trình đang có bước lỗi: hãy sửa dữ liệu và chạy lại bước lỗi trước"
     elif instance.status not in (InstanceStatus.RUNNING, InstanceStatus.SUSPENDED):
         refusal = "Quy trình đã kết thúc"
     elif instance.definition_id == target.id:
