@@ -1,7 +1,7 @@
 """What the aggregation and inspection-choice pages show beside their forms: the province report
 of the round, and the units ranked by how often they sent a stage late or left it overdue.
 
-(Report forms have their own context: engine/report_forms.py.)"""
+The leader's and Sở KHCN's steps on a quarterly report show the submitted report read-only."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import aggregation, rounds, supervision
+from engine import aggregation, reports, rounds, supervision
 from engine.kpis import target_text
 from engine.report_context import ReportContext, report_context
 from engine.status import LABELS, StageStatus
@@ -24,11 +24,13 @@ from models import (
     Plan,
     PlanKpi,
     ProcessInstance,
+    Report,
     Unit,
 )
 
 LATE_STATUSES = (StageStatus.DONE_LATE, StageStatus.OVERDUE)
 REPORT_FORMS = ("quarterly_report_fill", "internal_report_fill")
+REPORT_DECISION_FORMS = ("quarterly_report_approve", "quarterly_report_review")
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class WidgetContext:
     """What the report editor, aggregation_view and unit_picker widgets show beside the data."""
 
     report: ReportContext | None = None
+    submitted: Report | None = None
     aggregate: AggregateView | None = None
     units: tuple[UnitLateness, ...] = field(default_factory=tuple)
 
@@ -147,6 +150,7 @@ def for_task(session: Session, view: TaskView) -> WidgetContext:
     """Return the widget context of a task the caller already may see (see tasks.get)."""
     wanted = view.process_key == "aggregation" or view.form_key in (
         *REPORT_FORMS,
+        *REPORT_DECISION_FORMS,
         "inspection_select",
     )
     instance = session.get(ProcessInstance, view.instance_id) if wanted else None
@@ -155,6 +159,12 @@ def for_task(session: Session, view: TaskView) -> WidgetContext:
     if view.form_key in REPORT_FORMS:
         unit = session.get(Unit, view.unit_id)
         return WidgetContext(report=report_context(session, instance, unit) if unit else None)
+    if view.form_key in REPORT_DECISION_FORMS:
+        unit = session.get(Unit, view.unit_id)
+        if unit is None:
+            return WidgetContext()
+        submitted = reports.find(session, instance.plan_id, unit.id, instance.round_key)
+        return WidgetContext(report=report_context(session, instance, unit), submitted=submitted)
     if view.process_key == "aggregation":
         return WidgetContext(aggregate=aggregate_view(session, instance))
     plan = session.get(Plan, instance.plan_id)
