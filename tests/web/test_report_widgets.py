@@ -156,6 +156,11 @@ def test_posting_the_rendered_form_completes_and_stores_verdicts(
         assert report.task_statuses[0]["status"] == "done"
         assert report.notes == "Thiếu thiết bị đầu cuối"
         assert ready_tasks(session, unit_id=report.unit_id, form_key="quarterly_report_approve")
+    # the leader decides on the report as it was sent, shown read-only above the decision
+    leader = signed_in("muong-la.leader")
+    page = text(leader.get(f"/tasks/{_ready_id(fresh, 'quarterly_report_approve', 'muong-la')}"))
+    assert 'id="report-summary"' in page and "Đã kích hoạt 97,8%" in page
+    assert "Thiếu thiết bị đầu cuối" in page and "Đã ban hành kế hoạch" in page
 
 
 @pytest.mark.parametrize(("typed", "message"), [
