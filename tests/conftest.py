@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,21 +39,33 @@ def build_world(session: Session) -> tuple[Any, Any]:
     return plan, cast
 
 
-def _fill(engine: Engine, kind: str) -> None:
-    Base.metadata.create_all(engine)
-    if kind == "world":
-        with make_session_factory(engine)() as session:
-            build_world(session)
-        clock.set_now(None)
+def _issue_world(engine: Engine) -> None:
+    with make_session_factory(engine)() as session:
+        build_world(session)
 
 
 class Templates:
-    """Template databases built on first use, and fresh copies of them per test."""
+    """Template databases built on first use, and fresh copies of them per test.
+
+    A kind is a name and a builder that fills an empty schema ("empty", "world", and any
+    kind a test module registers, e.g. a year played to March).
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.url = os.environ.get("TEST_DATABASE_URL")
         self.built: set[str] = set()
+        self.builders: dict[str, Callable[[Engine], None]] = {
+            "empty": lambda engine: None, "world": _issue_world}
+
+    def register(self, kind: str, builder: Callable[[Engine], None]) -> None:
+        """Declare how to build the template `kind` (idempotent)."""
+        self.builders.setdefault(kind, builder)
+
+    def _fill(self, engine: Engine, kind: str) -> None:
+        Base.metadata.create_all(engine)
+        self.builders[kind](engine)
+        clock.set_now(None)
 
     def _pg_name(self, suffix: str) -> str:
         return f"{make_url(self.url).database}_{suffix}"  # type: ignore[arg-type]
@@ -73,7 +85,7 @@ class Templates:
             return
         if self.url is None:
             engine = make_engine(f"sqlite:///{self.root / f'{kind}.db'}")
-            _fill(engine, kind)
+            self._fill(engine, kind)
             with engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         else:
@@ -81,7 +93,7 @@ class Templates:
             self._pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             self._pg_admin(f'CREATE DATABASE "{name}"')
             engine = self._pg_engine(name)
-            _fill(engine, kind)
+            self._fill(engine, kind)
         engine.dispose()
         self.built.add(kind)
 

@@ -1,16 +1,12 @@
 """Web fixtures: an app bound to the test database, clients, sign-in and lookup helpers.
 
-On SQLite the issued 2026 plan is built once per run and each test gets its own fresh copy of
-that file (issuing the plan to 90 units is the slow part of a test's setup); on PostgreSQL
-(TEST_DATABASE_URL) every test builds it in its emptied schema as tests/conftest.py does.
+The databases come from tests/conftest.py: a fresh copy per test of a template built once per
+run (the issued 2026 plan when the test uses `world`).
 """
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,68 +16,12 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.test import TestResponse
 
-from engine import clock, demo_data
-from engine.actors import Cast, make_cast
-from engine.bootstrap import at, issue_plan, prepare, province_unit
-from engine.db import make_engine, make_session_factory
-from engine.simulation import ISSUE_DAY
-from models import Base, HumanTask, HumanTaskStatus, Plan, Unit
-from tests.conftest import _fresh_engine
+from engine import demo_data
+from models import HumanTask, HumanTaskStatus, Unit
+from tests.conftest import build_world  # noqa: F401  (re-exported for tests/browser)
 from web import create_app
 
 PASSWORD = "demo"
-
-
-def build_world(session: Session) -> tuple[Plan, Cast]:
-    """Load the plan, units and accounts, and issue the plan on 06/01/2026 (as `world` does)."""
-    clock.set_now(at(ISSUE_DAY, 7))
-    plan = prepare(session, users=True)
-    cast = make_cast(session, province_unit(session).id)
-    session.commit()
-    clock.set_now(at(ISSUE_DAY, 7, 30))
-    issue_plan(session, cast, plan)
-    session.commit()
-    return plan, cast
-
-
-@pytest.fixture(scope="session")
-def world_file(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
-    """On SQLite, a database file holding the issued plan, built once per run."""
-    if os.environ.get("TEST_DATABASE_URL"):
-        return None
-    path = tmp_path_factory.mktemp("world") / "world.db"
-    engine = make_engine(f"sqlite:///{path}")
-    Base.metadata.create_all(engine)
-    with make_session_factory(engine)() as session:
-        build_world(session)
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    engine.dispose()
-    clock.set_now(None)
-    return path
-
-
-@pytest.fixture
-def db_engine(tmp_path: Path, world_file: Path | None) -> Iterator[Engine]:
-    """A fresh database: a copy of the world file on SQLite, an empty schema on PostgreSQL."""
-    if world_file is None:
-        engine = _fresh_engine(tmp_path)
-        Base.metadata.create_all(engine)
-    else:
-        shutil.copyfile(world_file, tmp_path / "test.db")
-        engine = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def world(session: Session, world_file: Path | None) -> tuple[Plan, Cast]:
-    """The Sơn La 2026 plan, units and demo users, with the plan issued on 06/01/2026."""
-    if world_file is None:
-        return build_world(session)
-    clock.set_now(at(ISSUE_DAY, 7, 30))
-    plan = session.scalars(select(Plan)).one()
-    return plan, make_cast(session, province_unit(session).id)
 
 
 def make_app(db_engine: Engine, **overrides: Any) -> Flask:

@@ -14,9 +14,8 @@ from engine import supervision
 from engine.status import StageStatus
 from models import ProcessInstance
 from tests.web.conftest import text, unit_id
-from tests.web.year_state import year_db, year_file, year_plan  # noqa: F401  (fixtures)
+from tests.web.year_state import year_db, year_plan  # noqa: F401  (fixtures)
 
-YEAR_SHARED_ON_POSTGRES = True  # these tests read the year; see tests/web/year_state.py
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from engine.scripted_year import adaptation
 from engine.status import StageStatus
 from models import HumanTask, HumanTaskStatus, Plan, ProcessInstance, Report, Unit
 from tests.web.conftest import field_value, flashes, form_fields, set_field, text, unit_id
-from tests.web.year_state import year_db, year_file, year_plan  # noqa: F401  (fixtures)
+from tests.web.year_state import year_db, year_plan  # noqa: F401  (fixtures)
 
 Fresh = Callable[[], Session]
 SignedIn = Callable[[str], FlaskClient]

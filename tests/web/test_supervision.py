@@ -14,11 +14,10 @@ from sqlalchemy.orm import Session
 from engine import supervision
 from engine.status import StageStatus
 from tests.web.conftest import text
-from tests.web.year_state import year_db, year_file, year_plan  # noqa: F401  (fixtures)
+from tests.web.year_state import year_db, year_plan  # noqa: F401  (fixtures)
 
 PAGES = ("/supervision", "/supervision/late", "/supervision/kpis", "/supervision/ranking")
 
-YEAR_SHARED_ON_POSTGRES = True  # these tests read the year; see tests/web/year_state.py
 
 
 @pytest.fixture

@@ -14,11 +14,10 @@ from sqlalchemy.orm import Session
 from engine import clock
 from models import Inspection, Report, Unit, UnitPlan
 from tests.web.conftest import text, unit_id
-from tests.web.year_state import year_db, year_file, year_plan  # noqa: F401  (fixtures)
+from tests.web.year_state import year_db, year_plan  # noqa: F401  (fixtures)
 
 SignedIn = Callable[[str], FlaskClient]
 
-YEAR_SHARED_ON_POSTGRES = True  # these tests read the year; see tests/web/year_state.py
 
 
 @pytest.fixture
