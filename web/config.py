@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from engine.db import default_url
+from engine.secrets_file import demo_secret_key
 
 
 def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -23,7 +24,11 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     }
     config.update(overrides or {})
     if not config["SECRET_KEY"]:
-        if not (config.get("TESTING") or config.get("PLANCASCADE_DEMO")):
+        if config.get("TESTING"):
+            config["SECRET_KEY"] = secrets.token_hex(32)
+        elif config.get("PLANCASCADE_DEMO"):
+            # every gunicorn worker must sign sessions with the same key
+            config["SECRET_KEY"] = demo_secret_key()
+        else:
             raise RuntimeError("SECRET_KEY must be set outside demo and test mode")
-        config["SECRET_KEY"] = secrets.token_hex(32)
     return config
