@@ -34,6 +34,7 @@ start_server() {
   su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='$PG_USER'\"" | grep -q 1 \
     || su postgres -c "psql -qc \"CREATE ROLE $PG_USER LOGIN CREATEDB PASSWORD '$PG_PASS'\"" >&2
   su postgres -c "psql -qc \"ALTER ROLE $PG_USER CREATEDB\"" >&2
+  su postgres -c "psql -qc \"GRANT pg_signal_backend TO $PG_USER\"" >&2
   su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='$PG_DB'\"" | grep -q 1 \
     || su postgres -c "psql -qc \"CREATE DATABASE $PG_DB OWNER $PG_USER\"" >&2
   echo "postgresql+psycopg://$PG_USER:$PG_PASS@127.0.0.1:5432/$PG_DB"

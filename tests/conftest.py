@@ -57,6 +57,7 @@ class Templates:
         self.built: set[str] = set()
         self.builders: dict[str, Callable[[Engine], None]] = {
             "empty": lambda engine: None, "world": _issue_world}
+        self.copies = 0
 
     def register(self, kind: str, builder: Callable[[Engine], None]) -> None:
         """Declare how to build the template `kind` (idempotent)."""
@@ -103,16 +104,41 @@ class Templates:
         if self.url is None:
             shutil.copyfile(self.root / f"{kind}.db", tmp_path / "test.db")
             return make_engine(f"sqlite:///{tmp_path / 'test.db'}")
-        name = self._pg_name("t")
-        self._pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        # a new name per test: dropping a database a background worker still visits can fail
+        self.copies += 1
+        name = self._pg_name(f"t{self.copies}")
         self._pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{self._pg_name(kind)}"')
+        if self.copies > 1:
+            self._drop_quietly(self._pg_name(f"t{self.copies - 1}"))
         return self._pg_engine(name)
+
+    def _drop_quietly(self, name: str) -> None:
+        try:
+            self._pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        except Exception:  # noqa: BLE001 - a leftover copy is dropped by the next run
+            pass
+
+    def cleanup(self) -> None:
+        """Drop the run's PostgreSQL copies and templates (leftovers of a crash included)."""
+        if self.url is None:
+            return
+        admin = make_engine(self.url, isolation_level="AUTOCOMMIT")
+        prefix = self._pg_name("")
+        with admin.connect() as conn:
+            names = conn.execute(text("SELECT datname FROM pg_database WHERE datname LIKE :p"),
+                                 {"p": prefix.replace("_", r"\_") + "%"}).scalars().all()
+        admin.dispose()
+        for name in names:
+            self._drop_quietly(name)
 
 
 @pytest.fixture(scope="session")
-def templates(tmp_path_factory: pytest.TempPathFactory) -> Templates:
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
     """The run's template databases."""
-    return Templates(tmp_path_factory.mktemp("templates"))
+    made = Templates(tmp_path_factory.mktemp("templates"))
+    made.cleanup()
+    yield made
+    made.cleanup()
 
 
 def _fresh_engine(tmp_path: Path) -> Engine:
