@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.bootstrap import at
 from engine.simulation import ISSUE_DAY, play, start_year, summary
+from models import ProcessInstance
 
 DEMO_SEED = 2026
 DEMO_LATE_FRACTION = 0.15
@@ -18,6 +20,9 @@ DEMO_LATE_FRACTION = 0.15
 def load(session: Session) -> dict[str, Any]:
     """Load the demo data and play the year with scripted actors up to the current clock."""
     stop_at = clock.now()
+    if session.scalar(select(ProcessInstance.id).where(
+            ProcessInstance.process_key == "province_plan").limit(1)) is not None:
+        return {"played_until": None, "message": "Dữ liệu mẫu đã được nạp trước đó; không nạp lại."}
     try:
         if stop_at < at(ISSUE_DAY, 7, 30):
             from engine.bootstrap import prepare

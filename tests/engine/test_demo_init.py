@@ -15,6 +15,7 @@ def test_demo_on_7_january_has_every_adoption_task_open(session: Session) -> Non
     open_tasks = dict(session.execute(select(HumanTask.form_key, func.count()).where(
         HumanTask.status == "ready").group_by(HumanTask.form_key)).all())
     assert open_tasks == {"unit_plan_adapt": 90}
+    assert demo.load(session)["played_until"] is None  # a second init --demo changes nothing
     usernames = set(session.scalars(select(User.username)))
     assert {"admin", "skhcn.staff", "skhcn.leader", "ubnd.leader", "inspector",
             "muong-la.staff", "muong-la.leader", "so-tai-chinh.staff"} <= usernames
