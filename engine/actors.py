@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from engine import clock, tasks, unit_plans
 from engine.permissions import Actor, Grant
-from models import HumanTask, HumanTaskStatus, ProcessInstance, Role, Unit, User
+from models import PROVINCE_WIDE_ROLES, HumanTask, HumanTaskStatus, ProcessInstance, Unit, User
 
 BOT_USERNAME = "he-thong"
 
@@ -49,20 +49,14 @@ def make_cast(session: Session, province_unit_id: int) -> Cast:
     cast = Cast(bot_id=bot_user(session, province_unit_id).id)
     for user in session.scalars(select(User).where(User.active.is_(True))):
         for role in user.role_names:
-            unit_id = (
-                None
-                if role
-                in (
-                    Role.DOST_STAFF,
-                    Role.DOST_LEADER,
-                    Role.PROVINCE_LEADER,
-                    Role.INSPECTOR,
-                    Role.ADMIN,
-                )
-                else user.unit_id
-            )
+            unit_id = _scope(role, user.unit_id)
             cast.users.setdefault((role, unit_id), user.id)
     return cast
+
+
+def _scope(role: str, unit_id: int) -> int | None:
+    """Return where a role acts: everywhere (None) for province-wide roles, else in the unit."""
+    return None if role in PROVINCE_WIDE_ROLES else unit_id
 
 
 def ready_tasks(
@@ -85,12 +79,7 @@ def ready_tasks(
 
 def act(session: Session, cast: Cast, task: HumanTask, data: dict[str, Any]) -> None:
     """Complete `task` as whoever plays its role."""
-    unit_id = (
-        None
-        if task.role in ("dost_staff", "dost_leader", "province_leader", "inspector")
-        else task.unit_id
-    )
-    tasks.complete(session, cast.actor(task.role, unit_id), task.id, data)
+    tasks.complete(session, cast.actor(task.role, _scope(task.role, task.unit_id)), task.id, data)
 
 
 def adopt_plan(session: Session, cast: Cast, unit: Unit, plan_number: str) -> bool:
