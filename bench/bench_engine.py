@@ -18,11 +18,12 @@ from sqlalchemy import func, insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from engine import cascade, clock, schema, tasks, timers  # noqa: E402
-from engine.actors import make_cast  # noqa: E402
-from engine.bootstrap import at, prepare, province_unit  # noqa: E402
-from engine.db import make_engine, make_session_factory  # noqa: E402
-from engine.unit_plans import default_content  # noqa: E402
+from engine.core import clock, schema
+from engine.core.db import make_engine, make_session_factory  # noqa: E402
+from engine.demo.actors import make_cast  # noqa: E402
+from engine.demo.bootstrap import at, prepare, province_unit  # noqa: E402
+from engine.domain.unit_plans import default_content  # noqa: E402
+from engine.processes import cascade, tasks, timers
 from models import HumanTask, ProcessInstance, Timer, Unit  # noqa: E402
 
 

@@ -11,11 +11,11 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from engine import clock
+from engine.core import clock
 
 
 def _session(url: str | None = None):  # type: ignore[no-untyped-def]
-    from engine.db import make_engine, make_session_factory
+    from engine.core.db import make_engine, make_session_factory
 
     engine = make_engine(url)
     return engine, make_session_factory(engine)()
@@ -23,7 +23,8 @@ def _session(url: str | None = None):  # type: ignore[no-untyped-def]
 
 def cmd_init(args: argparse.Namespace) -> int:
     """Create or upgrade the schema; deploy processes; with --demo load and play the demo."""
-    from engine import definitions, schema
+    from engine.core import schema
+    from engine.workflow import definitions
 
     if args.now:
         clock.set_now(args.now)
@@ -33,7 +34,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         definitions.deploy_builtin(session)
         session.commit()
         if args.demo:
-            from engine import demo
+            from engine.demo import install as demo
 
             result = demo.load(session)
             print(json.dumps(result, ensure_ascii=False))
@@ -43,7 +44,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_tick(args: argparse.Namespace) -> int:
     """Fire due timers once (or forever with --loop)."""
-    from engine import timers
+    from engine.processes import timers
 
     if args.now:
         clock.set_now(args.now)
@@ -68,7 +69,8 @@ def cmd_tick(args: argparse.Namespace) -> int:
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     """Play the plan with scripted actors on a fresh database and print a JSON summary."""
-    from engine import schema, simulation
+    from engine.core import schema
+    from engine.demo import simulation
 
     if not 0 <= args.late_fraction <= 1:
         print("--late-fraction phải nằm trong khoảng 0..1", file=sys.stderr)
@@ -93,8 +95,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Validate BPMN files without deploying them; one JSON line per file."""
-    from engine import definitions
-    from engine.errors import InvalidDefinitionError, Problem
+    from engine.core.errors import InvalidDefinitionError, Problem
+    from engine.workflow import definitions
 
     all_ok = True
     for name in args.files:

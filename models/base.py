@@ -28,7 +28,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         if value.tzinfo is None:
-            raise ValueError("naive datetime refused: use engine.clock.now()")
+            raise ValueError("naive datetime refused: use engine.core.clock.now()")
         return value.astimezone(timezone.utc)
 
     def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:

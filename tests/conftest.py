@@ -18,16 +18,16 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from engine import clock
-from engine.db import make_engine, make_session_factory
+from engine.core import clock
+from engine.core.db import make_engine, make_session_factory
 from models import Base, Plan
 
 
 def build_world(session: Session) -> tuple[Any, Any]:
     """Load the plan, units and accounts, and issue the plan on 06/01/2026."""
-    from engine.actors import make_cast
-    from engine.bootstrap import at, issue_plan, prepare, province_unit
-    from engine.simulation import ISSUE_DAY
+    from engine.demo.actors import make_cast
+    from engine.demo.bootstrap import at, issue_plan, prepare, province_unit
+    from engine.demo.simulation import ISSUE_DAY
 
     clock.set_now(at(ISSUE_DAY, 7))
     plan = prepare(session, users=True)
@@ -187,9 +187,9 @@ def reset_clock() -> Iterator[None]:
 @pytest.fixture
 def world(session: Session):  # type: ignore[no-untyped-def]
     """The Sơn La 2026 plan, units and demo users, with the plan issued on 06/01/2026."""
-    from engine.actors import make_cast
-    from engine.bootstrap import at, province_unit
-    from engine.simulation import ISSUE_DAY
+    from engine.demo.actors import make_cast
+    from engine.demo.bootstrap import at, province_unit
+    from engine.demo.simulation import ISSUE_DAY
 
     clock.set_now(at(ISSUE_DAY, 7, 30))
     plan = session.scalars(select(Plan)).one()

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from engine.db import default_url
-from engine.secrets_file import demo_secret_key
+from engine.core.db import default_url
+from engine.core.secrets_file import demo_secret_key
 
 
 def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask, g
 from sqlalchemy.orm import Session
 
-from engine.db import make_engine, make_session_factory
+from engine.core.db import make_engine, make_session_factory
 
 
 def init_db(app: Flask) -> None:

@@ -6,7 +6,7 @@ from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from engine.errors import (
+from engine.core.errors import (
     ConflictError,
     FieldErrors,
     NotFoundError,

@@ -5,7 +5,7 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 
-from engine import clock
+from engine.core import clock
 from web.database import db_session
 
 bp = Blueprint("health", __name__)

@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import Flask, request, url_for
 
-from engine.clock import BUSINESS_TZ
-from engine.labels import UNIT_KIND_LABELS, process_label, role_label
+from engine.core.clock import BUSINESS_TZ
+from engine.core.labels import UNIT_KIND_LABELS, process_label, role_label
 from web.tasks.layout import show_number
 
 

@@ -22,8 +22,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from engine import clock
-from engine.db import make_engine, make_session_factory
+from engine.core import clock
+from engine.core.db import make_engine, make_session_factory
 from models import Base
 from tests.web.conftest import build_world, make_app
 

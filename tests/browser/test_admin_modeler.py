@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine import cascade
+from engine.processes import cascade
 from models import Plan, ProcessDefinition, ProcessInstance, Unit
 from tests.browser.conftest import LiveServer, sign_in
 

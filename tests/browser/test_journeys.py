@@ -8,9 +8,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine import clock, timers
-from engine.actors import adopt_plan, make_cast
-from engine.bootstrap import at, province_unit
+from engine.core import clock
+from engine.demo.actors import adopt_plan, make_cast
+from engine.demo.bootstrap import at, province_unit
+from engine.processes import timers
 from models import Report, ReportStatus, Unit, UnitPlan, UnitPlanStatus
 from tests.browser.conftest import LiveServer, sign_in
 

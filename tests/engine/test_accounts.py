@@ -1,12 +1,13 @@
-"""engine.accounts: sign-in checks, identities, actors and password changes."""
+"""engine.core.accounts: sign-in checks, identities, actors and password changes."""
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import accounts, demo_data
-from engine.errors import FieldErrors
+from engine.core import accounts
+from engine.core.errors import FieldErrors
+from engine.demo import seed_data as demo_data
 from models import User
 
 

@@ -9,24 +9,19 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import (
-    drafts,
-    instance_search,
-    process_versions,
-    substitutions,
-    unit_registry,
-    user_registry,
-)
-from engine.errors import FieldErrors, InvalidDefinitionError, NotFoundError
-from engine.paths import BPMN_DIR
-from engine.unit_registry import UnitInput
-from engine.user_registry import UserInput
+from engine.admin import drafts, instance_search, process_versions, substitutions
+from engine.admin import units as unit_registry
+from engine.admin import users as user_registry
+from engine.admin.units import UnitInput
+from engine.admin.users import UserInput
+from engine.core.errors import FieldErrors, InvalidDefinitionError, NotFoundError
+from engine.core.paths import BPMN_DIR
 from models import Role, Unit, User
 
 
 @pytest.fixture
 def people(session: Session) -> dict[str, User]:
-    from engine import demo_data
+    from engine.demo import seed_data as demo_data
 
     demo_data.create_demo_users(session, demo_data.load_units(session))
     session.commit()
@@ -121,7 +116,7 @@ def test_generated_passwords_are_readable_and_random() -> None:
 
 
 def test_the_simulator_account_is_not_administered(session: Session, people) -> None:
-    from engine.actors import bot_user
+    from engine.demo.actors import bot_user
 
     bot = bot_user(session, unit(session, "ubnd-tinh").id)
     with pytest.raises(NotFoundError):

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from sqlalchemy import inspect
 
-from engine.db import make_engine
-from engine.schema import upgrade
+from engine.core.db import make_engine
+from engine.core.schema import upgrade
 from models import Base
 
 ROOT = Path(__file__).resolve().parents[2]

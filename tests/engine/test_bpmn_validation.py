@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from engine import forms
-from engine.errors import InvalidDefinitionError
-from engine.parsing import parse_bpmn
-from engine.paths import BPMN_DIR
+from engine.core.errors import InvalidDefinitionError
+from engine.core.paths import BPMN_DIR
+from engine.workflow import forms
+from engine.workflow.parsing import parse_bpmn
 
 UNIT_PLAN = (BPMN_DIR / "unit_plan.bpmn").read_bytes()
 

@@ -8,9 +8,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from engine import cascade, clock, runtime
-from engine.bootstrap import at, prepare
-from engine.simulation import ISSUE_DAY, simulate
+from engine.core import clock
+from engine.demo.bootstrap import at, prepare
+from engine.demo.simulation import ISSUE_DAY, simulate
+from engine.processes import cascade
+from engine.workflow import runtime
 from models import HumanTask, ProcessInstance, Unit, UnitPlan
 
 

@@ -1,4 +1,4 @@
-"""Tests for engine.demo_data: the shipped 2026 plan, the 90 units and the demo accounts."""
+"""Tests for engine.demo.seed_data: the shipped 2026 plan, the 90 units and the demo accounts."""
 
 from collections.abc import Iterator
 from datetime import date
@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash
 
 import models
-from engine.demo_data import create_demo_users, load_plan, load_units, read_json
+from engine.demo.seed_data import create_demo_users, load_plan, load_units, read_json
 from models import Plan, PlanKpi, PlanTask, RoleMembership, TemplateTask, Unit, UnitKind, User
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine import clock, demo
+from engine.core import clock
+from engine.demo import install as demo
 from models import HumanTask, User
 
 

@@ -1,4 +1,4 @@
-"""engine.form_context: names, targets and reviewers' comments beside a task's form."""
+"""engine.queries.form_context: names, targets and reviewers' comments beside a task's form."""
 from __future__ import annotations
 
 from datetime import date
@@ -6,9 +6,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import clock, form_context, tasks
-from engine.actors import act, adopt_plan, ready_tasks
-from engine.bootstrap import at
+from engine.core import clock
+from engine.demo.actors import act, adopt_plan, ready_tasks
+from engine.demo.bootstrap import at
+from engine.processes import tasks
+from engine.queries import form_context
 from models import Unit
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from jsonschema import Draft202012Validator
 
-from engine import forms
-from engine.errors import FieldErrors, NotFoundError
+from engine.core.errors import FieldErrors, NotFoundError
+from engine.workflow import forms
 
 
 @pytest.mark.parametrize("key", sorted(forms.known_keys()))

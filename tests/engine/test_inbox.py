@@ -1,4 +1,4 @@
-"""engine.inbox and engine.notices: what a user's lists hold, without HTTP."""
+"""engine.queries.inbox and engine.queries.notices: what a user's lists hold, without HTTP."""
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
@@ -6,8 +6,8 @@ from datetime import date, datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import inbox, notices
-from engine.permissions import Actor, Grant
+from engine.core.permissions import Actor, Grant
+from engine.queries import inbox, notices
 from models import Notification, Unit
 
 

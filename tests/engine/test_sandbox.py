@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.errors import ScriptRefusedError
-from engine.sandbox import SandboxEnvironment, collect_effects
+from engine.core.errors import ScriptRefusedError
+from engine.workflow.sandbox import SandboxEnvironment, collect_effects
 
 
 @pytest.fixture

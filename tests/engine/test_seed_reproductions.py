@@ -9,12 +9,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import aggregation, clock, tasks, timers
-from engine.actors import act, ready_tasks
-from engine.bootstrap import at
-from engine.errors import FieldErrors
-from engine.paths import DATA_DIR
-from engine.unit_plans import default_content
+from engine.core import clock
+from engine.core.errors import FieldErrors
+from engine.demo.actors import act, ready_tasks
+from engine.demo.bootstrap import at
+from engine.demo.seed_data import DATA_DIR
+from engine.domain import aggregation
+from engine.domain.unit_plans import default_content
+from engine.processes import tasks, timers
 from models import PlanKpi, Report, ReportStatus, Unit
 
 VERDICT = {"đạt": "dat", "chưa đạt": "chua_dat"}

@@ -6,10 +6,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import clock, supervision
-from engine.bootstrap import at
-from engine.simulation import simulate
-from engine.status import StageStatus, stage_status
+from engine.core import clock
+from engine.demo.bootstrap import at
+from engine.demo.simulation import simulate
+from engine.domain.status import StageStatus, stage_status
+from engine.queries import supervision
 from models import Plan
 
 

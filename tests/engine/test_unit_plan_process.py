@@ -7,11 +7,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine import clock, tasks, timers
-from engine.actors import act, adopt_plan, instance_of, ready_tasks
-from engine.bootstrap import at
-from engine.errors import ConflictError, FieldErrors, NotFoundError, PermissionDeniedError
-from engine.permissions import Actor, Grant
+from engine.core import clock
+from engine.core.errors import ConflictError, FieldErrors, NotFoundError, PermissionDeniedError
+from engine.core.permissions import Actor, Grant
+from engine.demo.actors import act, adopt_plan, instance_of, ready_tasks
+from engine.demo.bootstrap import at
+from engine.processes import tasks, timers
 from models import (
     AuditEvent,
     HumanTask,
@@ -206,7 +207,7 @@ def test_completing_a_completed_task_is_refused(session: Session, world) -> None
     clock.set_now(at(date(2026, 1, 7), 9))
     task = one_task(session, commune, "unit_plan_adapt")
     adopt_plan(session, cast, commune, "1/KH")
-    from engine.errors import TaskNotReadyError
+    from engine.core.errors import TaskNotReadyError
 
     with pytest.raises(TaskNotReadyError):
         tasks.complete(session, cast.actor("unit_staff", commune.id), task.id, {})

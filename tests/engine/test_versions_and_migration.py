@@ -8,12 +8,15 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine import clock, definitions, instance_ops, migration, runtime, tasks
-from engine.actors import act, instance_of, ready_tasks
-from engine.bootstrap import at
-from engine.errors import ConflictError, FieldErrors, PermissionDeniedError
-from engine.paths import BPMN_DIR
-from engine.permissions import Actor, Grant
+from engine.admin import instance_ops, migration
+from engine.core import clock
+from engine.core.errors import ConflictError, FieldErrors, PermissionDeniedError
+from engine.core.paths import BPMN_DIR
+from engine.core.permissions import Actor, Grant
+from engine.demo.actors import act, instance_of, ready_tasks
+from engine.demo.bootstrap import at
+from engine.processes import tasks
+from engine.workflow import definitions, runtime
 from models import AuditEvent, HumanTask, InstanceStatus, ProcessDefinition, Unit
 from tests.engine.bpmn_edit import insert_user_task_after, remove_elements
 
@@ -54,7 +57,7 @@ def test_new_instances_use_the_newest_version_running_ones_stay(session: Session
     extra = Unit(code="xa-moi", name="Xã Mới", kind="commune", active=True)
     session.add(extra)
     session.flush()
-    from engine import cascade
+    from engine.processes import cascade
 
     cascade.run(session, plan.id, "unit_plan")
     new = instance_of(session, "unit_plan", plan.id, extra.id)
@@ -62,7 +65,7 @@ def test_new_instances_use_the_newest_version_running_ones_stay(session: Session
     clock.set_now(at(date(2026, 1, 7), 9))
     for instance in (old, new):
         task = ready_tasks(session, unit_id=instance.unit_id, form_key="unit_plan_adapt")[0]
-        from engine.scripted_year import adaptation
+        from engine.demo.scripted_year import adaptation
 
         act(session, cast, task, adaptation(session, plan.id, session.get(Unit, instance.unit_id)))
     assert ready_tasks(session, unit_id=old.unit_id, form_key="unit_plan_approve")
@@ -88,7 +91,7 @@ def test_preview_then_migrate_moves_the_current_step(session: Session, world) ->
     assert session.scalar(select(func.count(AuditEvent.id)).where(
         AuditEvent.action == "instance.migrated", AuditEvent.instance_id == muong_la.id)) == 1
     clock.set_now(at(date(2026, 1, 7), 9))
-    from engine.scripted_year import adaptation
+    from engine.demo.scripted_year import adaptation
 
     task = ready_tasks(session, unit_id=muong_la.unit_id, form_key="unit_plan_adapt")[0]
     act(session, cast, task, adaptation(session, plan.id, unit(session, "muong-la")))

@@ -1,10 +1,10 @@
-"""Tests for engine.workcalendar: holidays, overrides, working-day arithmetic, dates."""
+"""Tests for engine.core.workcalendar: holidays, overrides, working-day arithmetic, dates."""
 
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from engine.workcalendar import (
+from engine.core.workcalendar import (
     BUSINESS_TZ,
     CalendarOverride,
     OverrideKind,

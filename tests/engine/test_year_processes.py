@@ -7,11 +7,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine import clock, extensions, province_plans, tasks, timers
-from engine.actors import act, instance_of, ready_tasks
-from engine.bootstrap import at
-from engine.errors import ConflictError, FieldErrors, PermissionDeniedError
-from engine.scripted_year import adaptation
+from engine.core import clock
+from engine.core.errors import ConflictError, FieldErrors, PermissionDeniedError
+from engine.demo.actors import act, instance_of, ready_tasks
+from engine.demo.bootstrap import at
+from engine.demo.scripted_year import adaptation
+from engine.domain import extensions, province_plans
+from engine.processes import tasks, timers
 from models import (
     AggregateReport,
     HumanTask,

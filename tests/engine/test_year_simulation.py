@@ -6,9 +6,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import calendars
-from engine.db import make_engine, make_session_factory
-from engine.simulation import simulate
+from engine.core import calendars
+from engine.core.db import make_engine, make_session_factory
+from engine.demo.simulation import simulate
 from models import Base, CalendarDay, ProcessInstance, Report, Unit
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.test import TestResponse
 
-from engine import demo_data
+from engine.demo import seed_data as demo_data
 from models import HumanTask, HumanTaskStatus, Unit
 from tests.conftest import build_world  # noqa: F401  (re-exported for tests/browser)
 from web import create_app

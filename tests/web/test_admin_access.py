@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from engine import substitutions
+from engine.admin import substitutions
 from models import ProcessInstance, Unit, User
 from tests.web.conftest import login, text
 

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from engine import accounts
+from engine.core import accounts
 from models import AuditEvent, HumanTask, Substitution, Unit, User
 from tests.web.conftest import flashes, login, task_id_of, text
 

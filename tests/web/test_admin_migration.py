@@ -8,8 +8,8 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
-from engine import definitions
-from engine.paths import BPMN_DIR
+from engine.core.paths import BPMN_DIR
+from engine.workflow import definitions
 from models import AuditEvent, HumanTask, HumanTaskStatus, InstanceStatus, ProcessInstance, Unit
 from tests.engine.bpmn_edit import insert_user_task_after, remove_elements
 from tests.web.conftest import flashes, form_fields, text

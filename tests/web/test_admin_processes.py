@@ -8,7 +8,7 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from engine.paths import BPMN_DIR
+from engine.core.paths import BPMN_DIR
 from models import AuditEvent, ProcessDefinition, ProcessDraft, User
 from tests.engine.bpmn_edit import insert_user_task_after
 from tests.web.conftest import flashes, text

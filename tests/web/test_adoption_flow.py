@@ -7,8 +7,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from engine import clock
-from engine.bootstrap import at
+from engine.core import clock
+from engine.demo.bootstrap import at
 from models import InstanceStatus, ProcessInstance, UnitPlan, UnitPlanStatus
 from tests.web.conftest import (
     field_value,

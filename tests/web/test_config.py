@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.secrets_file import demo_secret_key
+from engine.core.secrets_file import demo_secret_key
 from web.config import load_config
 
 

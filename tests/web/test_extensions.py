@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import clock
-from engine.bootstrap import at
+from engine.core import clock
+from engine.demo.bootstrap import at
 from models import (
     AuditEvent,
     ExtensionRequest,

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from engine import forms
+from engine.workflow import forms
 from web.forms_binding import drop_blank_added, field_name, parse
 from web.tasks import editor, layout
 

@@ -10,12 +10,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from engine import supervision
-from engine.status import StageStatus
+from engine.domain.status import StageStatus
+from engine.queries import supervision
 from models import ProcessInstance
 from tests.web.conftest import text, unit_id
 from tests.web.year_state import year_db, year_plan  # noqa: F401  (fixtures)
-
 
 
 @pytest.fixture

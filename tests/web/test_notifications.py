@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from engine import clock
+from engine.core import clock
 from models import Notification
 from tests.web.conftest import text, unit_id
 

@@ -18,12 +18,14 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
-from engine import clock, supervision, timers
-from engine.actors import act, make_cast, ready_tasks
-from engine.bootstrap import at, province_unit
-from engine.kpis import verdict
-from engine.scripted_year import adaptation
-from engine.status import StageStatus
+from engine.core import clock
+from engine.demo.actors import act, make_cast, ready_tasks
+from engine.demo.bootstrap import at, province_unit
+from engine.demo.scripted_year import adaptation
+from engine.domain.kpis import verdict
+from engine.domain.status import StageStatus
+from engine.processes import timers
+from engine.queries import supervision
 from models import HumanTask, HumanTaskStatus, Plan, ProcessInstance, Report, Unit
 from tests.web.conftest import field_value, flashes, form_fields, set_field, text, unit_id
 from tests.web.year_state import year_db, year_plan  # noqa: F401  (fixtures)
@@ -344,7 +346,7 @@ def test_choosing_two_units_starts_two_inspections(
 # --- field naming ------------------------------------------------------------------------------
 
 def test_report_field_names_round_trip_through_the_binding_and_coerce() -> None:
-    from engine import forms
+    from engine.workflow import forms
     from web.forms_binding import parse
     from web.tasks.layout import number_errors
 

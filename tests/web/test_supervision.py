@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from engine import supervision
-from engine.status import StageStatus
+from engine.domain.status import StageStatus
+from engine.queries import supervision
 from tests.web.conftest import text
 from tests.web.year_state import year_db, year_plan  # noqa: F401  (fixtures)
 

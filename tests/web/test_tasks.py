@@ -7,9 +7,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from engine import clock
-from engine.actors import act
-from engine.bootstrap import at
+from engine.core import clock
+from engine.demo.actors import act
+from engine.demo.bootstrap import at
 from models import HumanTask, HumanTaskStatus, Unit, UnitPlan
 from tests.web.conftest import field_value, flashes, form_fields, set_field, task_id_of, text
 

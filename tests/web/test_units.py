@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from engine import clock
+from engine.core import clock
 from models import Inspection, Report, Unit, UnitPlan
 from tests.web.conftest import text, unit_id
 from tests.web.year_state import year_db, year_plan  # noqa: F401  (fixtures)

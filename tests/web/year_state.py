@@ -16,10 +16,10 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from engine import clock
-from engine.bootstrap import at
-from engine.db import make_session_factory
-from engine.simulation import simulate
+from engine.core import clock
+from engine.core.db import make_session_factory
+from engine.demo.bootstrap import at
+from engine.demo.simulation import simulate
 from models import Plan
 from tests.conftest import Templates
 

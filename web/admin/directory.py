@@ -6,11 +6,14 @@ from __future__ import annotations
 from flask import flash, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from engine import clock, substitutions, unit_registry, user_registry
-from engine.errors import FieldErrors
-from engine.labels import ROLE_LABELS, UNIT_KIND_LABELS
-from engine.unit_registry import UnitInput
-from engine.user_registry import UserInput
+from engine.admin import substitutions
+from engine.admin import units as unit_registry
+from engine.admin import users as user_registry
+from engine.admin.units import UnitInput
+from engine.admin.users import UserInput
+from engine.core import clock
+from engine.core.errors import FieldErrors
+from engine.core.labels import ROLE_LABELS, UNIT_KIND_LABELS
 from web.admin.access import bp
 from web.admin.forms import (
     ActionForm,

@@ -19,7 +19,7 @@ from wtforms import (
 from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from engine.labels import ROLE_LABELS, UNIT_KIND_LABELS
+from engine.core.labels import ROLE_LABELS, UNIT_KIND_LABELS
 
 try:  # WTForms ≥ 3.3 wants SelectChoice objects; older versions take (value, label) pairs
     from wtforms.fields.choices import SelectChoice

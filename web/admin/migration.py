@@ -9,9 +9,9 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from engine import instance_ops, instance_search, migration, process_versions
-from engine.errors import ConflictError, FieldErrors
-from engine.instance_search import InstanceQuery
+from engine.admin import instance_ops, instance_search, migration, process_versions
+from engine.admin.instance_search import InstanceQuery
+from engine.core.errors import ConflictError, FieldErrors
 from models import InstanceStatus
 from web.admin.access import bp
 from web.admin.forms import ActionForm, MigrationForm, ReasonForm

@@ -19,10 +19,11 @@ from flask_wtf.csrf import generate_csrf
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.utils import secure_filename
 
-from engine import drafts, forms, process_versions
-from engine.errors import FieldErrors, InvalidDefinitionError, Problem
-from engine.labels import ROLE_LABELS, process_label
-from engine.parsing import MAX_BPMN_BYTES
+from engine.admin import drafts, process_versions
+from engine.core.errors import FieldErrors, InvalidDefinitionError, Problem
+from engine.core.labels import ROLE_LABELS, process_label
+from engine.workflow import forms
+from engine.workflow.parsing import MAX_BPMN_BYTES
 from web.admin.access import bp
 from web.admin.forms import ActionForm, UploadForm
 from web.auth.identity import current_actor

@@ -7,9 +7,12 @@ from flask import Blueprint, Response, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, logout_user
 
-from engine import accounts, dashboard, directory, forms, supervision, tasks
-from engine.errors import FieldErrors
-from engine.tasks import TaskView
+from engine.core import accounts
+from engine.core.errors import FieldErrors
+from engine.processes import tasks
+from engine.processes.tasks import TaskView
+from engine.queries import dashboard, directory, supervision
+from engine.workflow import forms
 from web.auth.identity import current_actor
 from web.auth.routes import BAD_CREDENTIALS, INACTIVE, sign_in
 from web.database import db_session

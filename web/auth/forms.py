@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from engine.accounts import MIN_PASSWORD_LENGTH
+from engine.core.accounts import MIN_PASSWORD_LENGTH
 
 
 class LoginForm(FlaskForm):

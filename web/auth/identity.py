@@ -7,9 +7,9 @@ from flask import flash, g, jsonify, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import UserMixin, current_user
 
-from engine import accounts, clock
-from engine.accounts import Identity
-from engine.permissions import Actor
+from engine.core import accounts, clock
+from engine.core.accounts import Identity
+from engine.core.permissions import Actor
 from web.database import db_session
 from web.extensions import login_manager
 

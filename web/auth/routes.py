@@ -5,8 +5,8 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 
-from engine import accounts
-from engine.errors import FieldErrors
+from engine.core import accounts
+from engine.core.errors import FieldErrors
 from web.auth.forms import LoginForm, PasswordForm
 from web.auth.identity import SessionUser, safe_next
 from web.database import db_session

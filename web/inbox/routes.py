@@ -5,7 +5,8 @@ from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
-from engine import clock, inbox, notices
+from engine.core import clock
+from engine.queries import inbox, notices
 from web.auth.identity import current_actor
 from web.database import db_session
 

@@ -5,7 +5,7 @@ from flask import Blueprint, jsonify, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
-from engine import instance_views
+from engine.queries import instance_views
 from web.auth.identity import current_actor
 from web.database import db_session
 

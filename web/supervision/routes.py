@@ -7,9 +7,11 @@ from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from engine import clock, dashboard, extension_views, rounds, supervision
-from engine.permissions import Actor, Grant
-from engine.status import LABELS
+from engine.core import clock
+from engine.core.permissions import Actor, Grant
+from engine.domain import rounds
+from engine.domain.status import LABELS
+from engine.queries import dashboard, extension_views, supervision
 from models import Plan
 from web.auth.identity import current_actor
 from web.database import db_session

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from engine.kpis import VERDICT_LABELS, Verdict, verdict
+from engine.domain.kpis import VERDICT_LABELS, Verdict, verdict
 
 DATE_PLACEHOLDER = "dd/mm/yyyy"
 # Field widgets named in UI hints that render a whole array property (see tasks/show.html).

@@ -8,11 +8,14 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
-from engine import clock, form_context, forms, inbox, tasks, widget_context
-from engine.errors import FieldErrors
-from engine.labels import process_label, role_label
-from engine.permissions import Actor, can_act
-from engine.tasks import TaskView
+from engine.core import clock
+from engine.core.errors import FieldErrors
+from engine.core.labels import process_label, role_label
+from engine.core.permissions import Actor, can_act
+from engine.processes import tasks
+from engine.processes.tasks import TaskView
+from engine.queries import form_context, inbox, widget_context
+from engine.workflow import forms
 from models import HumanTaskStatus
 from web import forms_binding
 from web.auth.identity import current_actor, safe_next

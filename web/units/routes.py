@@ -5,8 +5,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
-from engine import dashboard, extension_views, extensions, forms, unit_views
-from engine.errors import ConflictError, FieldErrors
+from engine.core.errors import ConflictError, FieldErrors
+from engine.domain import extensions
+from engine.queries import dashboard, extension_views, unit_views
+from engine.workflow import forms
 from web.auth.identity import current_actor
 from web.database import db_session
 

@@ -1,0 +1,115 @@
+"""User accounts: sign-in checks, the identity a session carries, and password changes."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from engine.core import audit, clock
+from engine.core.errors import FieldErrors
+from engine.core.labels import role_label
+from engine.core.permissions import Actor, actor_for
+from models import User
+
+MIN_PASSWORD_LENGTH = 8
+# Checked when the username is unknown, so a wrong name costs as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("plancascade-dummy-password")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is signed in, as the page header shows them."""
+
+    user_id: int
+    username: str
+    full_name: str
+    unit_id: int
+    unit_name: str
+    roles: tuple[str, ...]
+    active: bool
+    fingerprint: str
+
+    @property
+    def role_labels(self) -> tuple[str, ...]:
+        """Return the Vietnamese names of the user's roles."""
+        return tuple(role_label(r) for r in self.roles)
+
+
+def fingerprint(password_hash: str) -> str:
+    """Return a short digest of a password hash: sessions carry it, a password change voids them."""
+    return hashlib.sha256(password_hash.encode("utf-8")).hexdigest()[:16]
+
+
+def _identity(user: User) -> Identity:
+    return Identity(
+        user_id=user.id,
+        username=user.username,
+        full_name=user.full_name,
+        unit_id=user.unit_id,
+        unit_name=user.unit.name,
+        roles=tuple(sorted(user.role_names)),
+        active=user.active,
+        fingerprint=fingerprint(user.password_hash),
+    )
+
+
+def _load(session: Session, user_id: int) -> User | None:
+    return session.scalars(
+        select(User)
+        .where(User.id == user_id)
+        .options(selectinload(User.memberships), selectinload(User.unit))
+    ).first()
+
+
+def identity(session: Session, user_id: int) -> Identity | None:
+    """Return the identity of an active user, or None."""
+    user = _load(session, user_id)
+    return _identity(user) if user is not None and user.active else None
+
+
+def authenticate(session: Session, username: str, password: str) -> Identity | None:
+    """Return the identity when `username` and `password` match a user (active or not)."""
+    user = session.scalars(select(User).where(User.username == username.strip())).first()
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password):
+        return None
+    return _identity(user)
+
+
+def actor(session: Session, user_id: int, today: date | None = None) -> Actor:
+    """Return the actor a signed-in user acts as today (own roles and substitutions)."""
+    user = _load(session, user_id)
+    if user is None:
+        return Actor(user_id=user_id, unit_id=0, grants=())
+    return actor_for(session, user, today or clock.today())
+
+
+def change_password(
+    session: Session, user_id: int, current: str, new: str, confirm: str
+) -> Identity:
+    """Replace a user's password after checking the current one; return the new identity."""
+    user = _load(session, user_id)
+    if user is None or not user.active:
+        raise FieldErrors({"current_password": "Tài khoản không còn hiệu lực"})
+    errors: dict[str, str] = {}
+    if not check_password_hash(user.password_hash, current):
+        errors["current_password"] = "Mật khẩu hiện tại không đúng"
+    if len(new) < MIN_PASSWORD_LENGTH:
+        errors["new_password"] = f"Mật khẩu mới cần ít nhất {MIN_PASSWORD_LENGTH} ký tự"
+    elif new == current:
+        errors["new_password"] = "Mật khẩu mới phải khác mật khẩu hiện tại"
+    if new != confirm:
+        errors["confirm_password"] = "Xác nhận mật khẩu không khớp"
+    if errors:
+        raise FieldErrors(errors)
+    user.password_hash = generate_password_hash(new)
+    audit.record(session, "user.password_changed", actor_id=user.id, unit_id=user.unit_id)
+    session.flush()
+    return _identity(user)

@@ -1,0 +1,118 @@
+"""The scripted actors' decisions for a whole year: who submits when, what they enter.
+
+A seeded generator chooses, for every stage (adoption, q1–q4, inspection remediation), which
+units are late and on which day each unit acts; the same seed always tells the same story.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from engine.core.workcalendar import WorkCalendar
+from engine.domain import reports, unit_plans
+from models import HumanTask, ProcessInstance, Unit
+
+STAFF_FORMS = (
+    "unit_plan_adapt",
+    "quarterly_report_fill",
+    "internal_report_fill",
+    "inspection_remediation",
+)
+LEADER_FORMS = {"unit_plan_approve", "quarterly_report_approve"}
+REVIEW_FORMS = {"unit_plan_review", "quarterly_report_review"}
+STATUS_BY_QUARTER = {"q1": (0.15, 0.6), "q2": (0.35, 0.55), "q3": (0.6, 0.35), "q4": (0.85, 0.15)}
+
+
+@dataclass
+class YearScript:
+    """Seeded decisions of every scripted actor."""
+
+    rng: random.Random
+    late_fraction: float
+    calendar: WorkCalendar
+    grace_days: int
+    act_on: dict[tuple[str, int], date] = field(default_factory=dict)
+    late: dict[str, set[int]] = field(default_factory=dict)
+    returned_once: set[tuple[str, int]] = field(default_factory=set)
+    done: set[tuple[str, int]] = field(default_factory=set)
+
+    def schedule_stage(self, stage: str, units: list[Unit], opened: date, due: date) -> None:
+        """Choose the late units of a stage and the day each unit submits."""
+        if stage in self.late:
+            return
+        count = round(len(units) * self.late_fraction)
+        late = {u.id for u in self.rng.sample(units, count)}
+        self.late[stage] = late
+        escalation = self.calendar.add_working_days(due, self.grace_days)
+        window = max((due - opened).days, 1)
+        for unit in units:
+            if unit.id in late:
+                day = escalation + timedelta(days=self.rng.randint(1, 6))
+            else:
+                day = opened + timedelta(days=self.rng.randint(1, window))
+                if self.rng.random() < 0.08:
+                    self.returned_once.add((stage, unit.id))
+            self.act_on[(stage, unit.id)] = day
+
+    def due_units(self, today: date) -> list[int]:
+        """Return the units whose staff have a scripted submission due by `today`."""
+        return sorted({u for (s, u), day in self.act_on.items()
+                       if day <= today and (s, u) not in self.done})
+
+    def mark_done(self, stage: str, unit_id: int) -> None:
+        """Remember that the unit's staff submitted the stage."""
+        self.done.add((stage, unit_id))
+
+    def staff_acts_today(self, stage: str, unit_id: int, today: date) -> bool:
+        """Tell whether the unit's staff works on `stage` today."""
+        when = self.act_on.get((stage, unit_id))
+        return when is not None and when <= today
+
+    def review(self, stage: str, unit_id: int) -> dict[str, Any]:
+        """Return Sở KHCN's decision on a unit's submission (return it once when scripted)."""
+        if (stage, unit_id) in self.returned_once:
+            self.returned_once.discard((stage, unit_id))
+            self.done.discard((stage, unit_id))  # the staff will work on it again
+            return {"decision": "return", "comments": "Đề nghị bổ sung số liệu và đơn vị chủ trì."}
+        return {"decision": "accept"}
+
+    def report_data(
+        self, session: Session, task: HumanTask, instance: ProcessInstance, unit: Unit
+    ) -> dict[str, Any]:
+        """Return the figures a unit enters in its quarterly (or internal) report."""
+        report = reports.find(session, instance.plan_id, unit.id, instance.round_key)
+        assert report is not None
+        data = reports.prefill_fill(session, report, unit)
+        done_p, progress_p = STATUS_BY_QUARTER.get(instance.round_key, (0.5, 0.4))
+        for item in data["kpi_results"]:
+            item["actual_value"] = round(self.rng.uniform(30, 100), 1)
+            item["actual_text"] = f"{item['actual_value']}%".replace(".", ",")
+        for item in data["task_statuses"]:
+            roll = self.rng.random()
+            item["status"] = (
+                "done"
+                if roll < done_p
+                else "in_progress"
+                if roll < done_p + progress_p
+                else "not_started"
+            )
+            item["description"] = (
+                "Đang triển khai theo kế hoạch" if item["status"] != "done" else "Đã hoàn thành"
+            )
+        return data
+
+
+def adaptation(session: Session, plan_id: int, unit: Unit) -> dict[str, Any]:
+    """Return a unit's adapted plan: the template, each task given to one of its departments."""
+    content = unit_plans.default_content(session, plan_id, unit)
+    names = [c.name for c in sorted(unit.children, key=lambda c: c.id)] or [
+        "Văn phòng" if unit.kind == "department" else "Phòng Văn hóa - Xã hội"
+    ]
+    for index, item in enumerate(content["tasks"]):
+        item["responsible"] = names[index % len(names)]
+    return content

@@ -1,0 +1,225 @@
+"""Load the shipped demo data (Sơn La's 2026 plan, its 90 units, demo accounts) into a session.
+
+Every loader is idempotent and only flushes: the caller owns the transaction.
+The data lives in engine/demo/data/ (never ../shared); see the data_quality_notes inside each file.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import generate_password_hash
+
+from engine.core import clock
+from models import (
+    Plan,
+    PlanKpi,
+    PlanStatus,
+    PlanTask,
+    Role,
+    RoleMembership,
+    TemplateTask,
+    Unit,
+    UnitKind,
+    User,
+)
+
+__all__ = [
+    "DEMO_PASSWORD",
+    "PROVINCE_CODE",
+    "DOST_CODE",
+    "create_demo_users",
+    "load_plan",
+    "load_units",
+    "read_json",
+]
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+DEMO_PASSWORD = "demo"
+PROVINCE_CODE = "ubnd-tinh"
+DOST_CODE = "so-khoa-hoc-va-cong-nghe"
+
+KPI_FIELDS = (
+    "group_code",
+    "group_name",
+    "parent_code",
+    "name",
+    "measurable",
+    "target_text",
+    "target_value",
+    "target_unit",
+    "comparator",
+    "lead",
+)
+TASK_FIELDS = (
+    "group_code",
+    "group_name",
+    "parent_code",
+    "name",
+    "lead",
+    "coordinating",
+    "product",
+    "deadline_text",
+)
+TEMPLATE_FIELDS = (
+    "group_code",
+    "group_name",
+    "name",
+    "product",
+    "deadline_text",
+    "province_task_code",
+)
+TEMPLATE_KEYS = {"department": "department_template", "commune": "commune_template"}
+
+# username, full name, role, unit code: the province-wide demo accounts.
+SPECIAL_USERS: tuple[tuple[str, str, Role, str], ...] = (
+    ("admin", "Quản trị hệ thống", Role.ADMIN, PROVINCE_CODE),
+    ("skhcn.staff", "Chuyên viên Sở Khoa học và Công nghệ", Role.DOST_STAFF, DOST_CODE),
+    ("skhcn.leader", "Lãnh đạo Sở Khoa học và Công nghệ", Role.DOST_LEADER, DOST_CODE),
+    ("ubnd.leader", "Lãnh đạo UBND tỉnh Sơn La", Role.PROVINCE_LEADER, PROVINCE_CODE),
+    ("inspector", "Thành viên Đoàn kiểm tra", Role.INSPECTOR, DOST_CODE),
+)
+
+
+def read_json(name: str) -> Any:
+    """Read one of the shipped data files in engine/demo/data/ (e.g. "units.json")."""
+    return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
+
+
+def _upsert_unit(
+    session: Session, existing: dict[str, Unit], row: dict[str, Any], parent: Unit | None
+) -> Unit:
+    """Create the unit `row` describes, or update the existing one with that code."""
+    unit = existing.get(row["code"])
+    if unit is None:
+        unit = Unit(code=row["code"], active=True)
+        session.add(unit)
+        existing[row["code"]] = unit
+    unit.name = row["name"]
+    unit.kind = UnitKind(row["kind"])
+    unit.subkind = row.get("subkind")
+    unit.parent = parent
+    return unit
+
+
+def load_units(session: Session) -> dict[str, Unit]:
+    """Create or update the province, its 15 departments and 75 communes; return them by code."""
+    data = read_json("units.json")
+    rows = [data["province"], *data["departments"], *data["communes"]]
+    codes = [row["code"] for row in rows]
+    if len(codes) != len(set(codes)):
+        raise ValueError("units.json: duplicate unit codes")
+    existing = {u.code: u for u in session.scalars(select(Unit).where(Unit.code.in_(codes)))}
+    province = _upsert_unit(session, existing, data["province"], None)
+    units = {province.code: province}
+    for row in rows[1:]:
+        units[row["code"]] = _upsert_unit(session, existing, row, province)
+    session.flush()
+    return units
+
+
+def _sync_rows(
+    plan: Plan,
+    collection: str,
+    model: type[Any],
+    rows: list[dict[str, Any]],
+    fields: tuple[str, ...],
+    **fixed: Any,
+) -> None:
+    """Create or update the plan's child rows (matched by code and `fixed`) in file order."""
+    current = {
+        r.code: r
+        for r in getattr(plan, collection)
+        if all(getattr(r, k) == v for k, v in fixed.items())
+    }
+    for position, row in enumerate(rows, start=1):
+        item = current.get(row["code"])
+        if item is None:
+            item = model(code=row["code"], **fixed)
+            getattr(plan, collection).append(item)
+        item.position = position
+        for field in fields:
+            setattr(item, field, row.get(field))
+
+
+def load_plan(session: Session, year: int = 2026) -> Plan:
+    """Create the province plan of `year` from the shipped file (or sync an existing one's rows)."""
+    path = DATA_DIR / f"plan_{year}.json"
+    if not path.exists():
+        raise ValueError(f"no shipped plan for {year}")
+    data = read_json(path.name)
+    decision, deadlines = data["decision"], data["deadlines"]
+    plan = session.scalars(
+        select(Plan).where(Plan.year == year, Plan.decision_number == decision["number"])
+    ).first()
+    if plan is None:
+        plan = Plan(
+            year=year,
+            title=decision["plan_title"],
+            decision_number=decision["number"],
+            decision_date=date.fromisoformat(decision["date"]),
+            signer=decision["signer"],
+            status=PlanStatus.DRAFT,
+            adoption_due_date=date.fromisoformat(deadlines["unit_plan_due"]),
+            reminder_days_before=2,
+            grace_days=5,
+            target_kinds=["department", "commune"],
+            settings={
+                "quarterly_due": list(deadlines["quarterly_due"]),
+                "inspection_due": deadlines["inspection_due"],
+            },
+            created_at=clock.now(),
+        )
+        session.add(plan)
+    _sync_rows(plan, "kpis", PlanKpi, data["kpis"], KPI_FIELDS)
+    _sync_rows(plan, "tasks", PlanTask, data["tasks"], TASK_FIELDS)
+    for unit_kind, key in TEMPLATE_KEYS.items():
+        _sync_rows(
+            plan, "template_tasks", TemplateTask, data[key], TEMPLATE_FIELDS, unit_kind=unit_kind
+        )
+    session.flush()
+    return plan
+
+
+def _demo_accounts(units: dict[str, Unit]) -> list[tuple[str, str, Role, Unit]]:
+    """List (username, full name, role, unit) of every demo account."""
+    accounts = [
+        (name, full, role, units[code]) for name, full, role, code in SPECIAL_USERS if code in units
+    ]
+    for unit in units.values():
+        if unit.kind in (UnitKind.DEPARTMENT, UnitKind.COMMUNE, UnitKind.INTERNAL):
+            accounts += [
+                (f"{unit.code}.staff", f"Chuyên viên {unit.name}", Role.UNIT_STAFF, unit),
+                (f"{unit.code}.leader", f"Lãnh đạo {unit.name}", Role.UNIT_LEADER, unit),
+            ]
+    return accounts
+
+
+def create_demo_users(session: Session, units: dict[str, Unit]) -> int:
+    """Create missing demo accounts (password "demo"), refresh others; return how many are new."""
+    accounts = _demo_accounts(units)
+    names = [a[0] for a in accounts]
+    found = session.scalars(select(User).where(User.username.in_(names)))
+    existing = {u.username: u for u in found}
+    password_hash: str | None = None
+    created = 0
+    for username, full_name, role, unit in accounts:
+        user = existing.get(username)
+        if user is None:
+            password_hash = password_hash or generate_password_hash(DEMO_PASSWORD)
+            user = User(username=username, password_hash=password_hash, active=True)
+            session.add(user)
+            created += 1
+        user.full_name = full_name
+        user.unit = unit
+        if role not in user.role_names:
+            user.memberships.append(RoleMembership(role=role))
+    session.flush()
+    return created

@@ -1,0 +1,374 @@
+"""Play the plan's year with scripted actors under the simulated clock and summarise it.
+
+Each simulated day: 08:01 `tick` (timers open rounds, remind, escalate, aggregate), 10:00 unit
+staff and leaders act, 16:00 Sở KHCN reviews; the day is committed. Everything goes through the
+same engine calls a user's click makes.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time as wallclock
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine.core import calendars, clock
+from engine.demo.actors import Cast, act, make_cast
+from engine.demo.bootstrap import at, issue_plan, prepare, province_unit
+from engine.demo.scripted_year import LEADER_FORMS, REVIEW_FORMS, YearScript, adaptation
+from engine.domain.rounds import QUARTERS
+from engine.processes import timers
+from engine.processes.cascade import target_units
+from models import (
+    AuditEvent,
+    HumanTask,
+    HumanTaskStatus,
+    Notification,
+    Plan,
+    ProcessInstance,
+    Report,
+    Unit,
+    UnitPlan,
+)
+
+ISSUE_DAY = date(2026, 1, 6)
+Progress = Callable[[str], None]
+
+
+def stage_of(instance: ProcessInstance) -> str:
+    """Return the stage key a unit instance belongs to."""
+    if instance.process_key == "unit_plan":
+        return "adoption"
+    if instance.process_key == "internal_report":
+        return f"internal-{instance.round_key}"
+    if instance.process_key == "inspection":
+        return "remediation"
+    return instance.round_key
+
+
+def _ready(
+    session: Session,
+    *,
+    roles: tuple[str, ...] | None = None,
+    forms: set[str] | None = None,
+    unit_ids: list[int] | None = None,
+) -> list[tuple[HumanTask, ProcessInstance, Unit]]:
+    """Return ready tasks with their instance and unit, narrowed by role, form or unit."""
+    query = (
+        select(HumanTask, ProcessInstance, Unit)
+        .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+        .join(Unit, Unit.id == HumanTask.unit_id)
+        .where(HumanTask.status == HumanTaskStatus.READY)
+        .order_by(HumanTask.id)
+    )
+    if roles is not None:
+        query = query.where(HumanTask.role.in_(roles))
+    if forms is not None:
+        query = query.where(HumanTask.form_key.in_(sorted(forms)))
+    if unit_ids is None:
+        return [(t, i, u) for t, i, u in session.execute(query)]
+    rows: list[tuple[HumanTask, ProcessInstance, Unit]] = []
+    for start in range(0, len(unit_ids), 500):
+        chunk = query.where(HumanTask.unit_id.in_(unit_ids[start : start + 500]))
+        rows.extend((t, i, u) for t, i, u in session.execute(chunk))
+    return rows
+
+
+def _schedule_new_stages(session: Session, script: YearScript) -> None:
+    """Schedule every stage whose unit tasks appeared since yesterday."""
+    opened = session.execute(
+        select(ProcessInstance.process_key, ProcessInstance.round_key, func.min(HumanTask.id))
+        .join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
+        .where(HumanTask.status == HumanTaskStatus.READY, HumanTask.role == "unit_staff")
+        .group_by(ProcessInstance.process_key, ProcessInstance.round_key)
+    ).all()
+    for _key, _round, task_id in opened:
+        task = session.get(HumanTask, task_id)
+        if task is not None:
+            _ensure_scheduled(session, script, task.instance)
+
+
+def _ensure_scheduled(session: Session, script: YearScript, instance: ProcessInstance) -> str:
+    stage = stage_of(instance)
+    if stage not in script.late and instance.due_date is not None:
+        units = list(
+            session.scalars(
+                select(Unit)
+                .join(ProcessInstance, ProcessInstance.unit_id == Unit.id)
+                .where(
+                    ProcessInstance.plan_id == instance.plan_id,
+                    ProcessInstance.process_key == instance.process_key,
+                    ProcessInstance.round_key == instance.round_key,
+                )
+                .order_by(Unit.id)
+            )
+        )
+        opened = clock.today()  # nobody acts on the day a stage opens
+        script.schedule_stage(stage, units, opened, instance.due_date)
+    return stage
+
+
+def _staff_data(
+    session: Session, script: YearScript, task: HumanTask, instance: ProcessInstance, unit: Unit
+) -> dict[str, Any]:
+    if task.form_key == "unit_plan_adapt":
+        return adaptation(session, instance.plan_id, unit)
+    if task.form_key == "inspection_remediation":
+        return {"remediation_report": "Đơn vị đã khắc phục các tồn tại theo kết luận kiểm tra."}
+    return script.report_data(session, task, instance, unit)
+
+
+def units_pass(session: Session, cast: Cast, script: YearScript, today: date) -> int:
+    """Unit staff submit what is due today by the script; leaders approve what was submitted."""
+    done = 0
+    _schedule_new_stages(session, script)
+    due = script.due_units(today)
+    for task, instance, unit in _ready(session, roles=("unit_staff",), unit_ids=due):
+        stage = _ensure_scheduled(session, script, instance)
+        if script.staff_acts_today(stage, unit.id, today):
+            act(session, cast, task, _staff_data(session, script, task, instance, unit))
+            script.mark_done(stage, unit.id)
+            done += 1
+    for task, _instance, unit in _ready(session, forms=LEADER_FORMS):
+        approval = {
+            "decision": "approve",
+            "plan_number": f"{unit.id:02d}/KH-CĐS",
+            "plan_date": today.isoformat(),
+            "report_number": f"{unit.id:02d}/BC-CĐS",
+        }
+        act(session, cast, task, approval)
+        done += 1
+    return done
+
+
+def _inspection_choice(session: Session, plan: Plan, rng: random.Random) -> list[str]:
+    """Pick units to inspect: the latest-submitting first (as Sở KHCN sorts by lateness)."""
+    late = dict(
+        session.execute(
+            select(Unit.code, func.count(Report.id))
+            .join(Report, Report.unit_id == Unit.id)
+            .where(Report.plan_id == plan.id, Report.late.is_(True))
+            .group_by(Unit.code)
+        ).all()
+    )
+    units = target_units(session, plan)
+    ranked = sorted(units, key=lambda u: (-late.get(u.code, 0), rng.random()))
+    return [u.code for u in ranked[: max(1, min(5, len(units) // 10 or 1))]]
+
+
+def province_pass(session: Session, cast: Cast, script: YearScript, plan: Plan, today: date) -> int:
+    """Sở KHCN, its leader and the inspectors act on what waits for them."""
+    done = 0
+    for task, instance, unit in _ready(session, roles=("dost_staff", "dost_leader", "inspector")):
+        age = (today - task.created_at.astimezone(clock.BUSINESS_TZ).date()).days
+        data: dict[str, Any] | None = None
+        if task.form_key in REVIEW_FORMS:
+            data = script.review(stage_of(instance), unit.id)
+        elif task.form_key == "aggregation_review" and age >= 1:
+            data = {"summary": "Tổng hợp tình hình thực hiện của các đơn vị trong kỳ."}
+        elif task.form_key == "aggregation_approve":
+            data = {"decision": "approve"}
+        elif task.form_key == "inspection_select":
+            data = {
+                "unit_codes": _inspection_choice(session, plan, script.rng),
+                "due_date": f"{plan.year}-11-30",
+                "plan_number": "20/KH-BCĐ",
+            }
+        elif task.form_key == "inspection_findings" and age >= 7:
+            data = {"findings": "Đơn vị đã triển khai phần lớn nhiệm vụ; còn chậm một số chỉ tiêu."}
+        elif task.form_key == "inspection_conclusion" and age >= 3:
+            data = {
+                "conclusion_number": f"{unit.id}/TB-ĐKT",
+                "conclusion": "Kết luận kiểm tra.",
+                "remediation_required": script.rng.random() < 0.7,
+                "remediation_due": (today + timedelta(days=21)).isoformat(),
+            }
+        if data is not None:
+            act(session, cast, task, data)
+            done += 1
+    return done
+
+
+def play(
+    session: Session,
+    cast: Cast,
+    plan: Plan,
+    script: YearScript,
+    first: date,
+    last: date,
+    stop_at: datetime | None = None,
+    progress: Progress | None = None,
+) -> None:
+    """Advance the clock day by day, committing each day."""
+    day = first
+    while day <= last:
+        today = day
+        steps: tuple[tuple[int, Callable[[], object]], ...] = (
+            (8, lambda: timers.tick(session)),
+            (10, lambda: units_pass(session, cast, script, today)),  # noqa: B023 - run at once
+            (16, lambda: province_pass(session, cast, script, plan, today)),  # noqa: B023
+        )
+        for hour, step in steps:
+            moment = at(day, hour, 1)
+            if stop_at is not None and moment > stop_at:
+                clock.set_now(stop_at)
+                timers.tick(session)
+                return
+            clock.set_now(moment)
+            step()
+            session.commit()
+        if progress is not None and day.day == 1:
+            progress(f"{day.strftime('%d/%m/%Y')}: đang mô phỏng…")
+        day += timedelta(days=1)
+
+
+def start_year(
+    session: Session, *, units: int | None, users: bool, seed: int, late_fraction: float
+) -> tuple[Plan, Cast, YearScript]:
+    """Prepare the database and issue the plan on 06/01 (Sở KHCN drafts, its leader approves)."""
+    clock.set_now(at(ISSUE_DAY, 7))
+    plan = prepare(session, units=units, users=users)
+    cast = make_cast(session, province_unit(session).id)
+    session.commit()
+    clock.set_now(at(ISSUE_DAY, 7, 30))
+    issue_plan(session, cast, plan)
+    session.commit()
+    script = YearScript(
+        random.Random(seed), late_fraction, calendars.load(session), plan.grace_days
+    )
+    return plan, cast, script
+
+
+def _codes(session: Session, query: Any) -> list[str]:
+    return sorted(session.scalars(query))
+
+
+def stage_lists(session: Session, plan: Plan) -> dict[str, dict[str, list[str]]]:
+    """Return, per stage, the codes of late units and of escalated units, from the database."""
+    kinds = list(plan.target_kinds)
+    result = {
+        "adoption": {
+            "late": _codes(
+                session,
+                select(Unit.code)
+                .join(UnitPlan, UnitPlan.unit_id == Unit.id)
+                .where(UnitPlan.plan_id == plan.id, UnitPlan.late.is_(True)),
+            ),
+            "escalated": _escalated(session, plan, "unit_plan", ""),
+        }
+    }
+    for key in QUARTERS:
+        result[key] = {
+            "late": _codes(
+                session,
+                select(Unit.code)
+                .join(Report, Report.unit_id == Unit.id)
+                .where(
+                    Report.plan_id == plan.id,
+                    Report.round_key == key,
+                    Report.late.is_(True),
+                    Unit.kind.in_(kinds),
+                ),
+            ),
+            "escalated": _escalated(session, plan, "quarterly_report", key),
+        }
+    return result
+
+
+def _escalated(session: Session, plan: Plan, process_key: str, round_key: str) -> list[str]:
+    return _codes(
+        session,
+        select(Unit.code)
+        .join(ProcessInstance, ProcessInstance.unit_id == Unit.id)
+        .where(
+            ProcessInstance.plan_id == plan.id,
+            ProcessInstance.process_key == process_key,
+            ProcessInstance.round_key == round_key,
+            ProcessInstance.escalated_at.is_not(None),
+        ),
+    )
+
+
+def summary(session: Session, plan: Plan, seconds: float) -> dict[str, Any]:
+    """Return the simulator's JSON summary, computed from the database."""
+
+    def count(query: Any) -> int:
+        return int(session.scalar(query) or 0)
+
+    stages = stage_lists(session, plan)
+
+    def audit_count(action: str) -> int:
+        return count(select(func.count(AuditEvent.id)).where(AuditEvent.action == action))
+
+    return {
+        "units": len(target_units(session, plan)),
+        "instances_started": count(select(func.count(ProcessInstance.id))),
+        "tasks_completed": count(
+            select(func.count(HumanTask.id)).where(HumanTask.status == HumanTaskStatus.COMPLETED)
+        ),
+        "reminders": audit_count("reminder.sent"),
+        "escalations": audit_count("instance.escalated"),
+        "notifications": count(select(func.count(Notification.id))),
+        "late_units_by_stage": {k: len(v["late"]) for k, v in stages.items()},
+        "late_unit_codes": {k: v["late"] for k, v in stages.items()},
+        "escalated_unit_codes": {k: v["escalated"] for k, v in stages.items()},
+        "rounds": {k: _round_counts(session, plan, k) for k in QUARTERS},
+        "inspections": count(
+            select(func.count(ProcessInstance.id)).where(
+                ProcessInstance.process_key == "inspection"
+            )
+        ),
+        "aggregations": count(
+            select(func.count(ProcessInstance.id)).where(
+                ProcessInstance.process_key == "aggregation"
+            )
+        ),
+        "seconds": round(seconds, 2),
+    }
+
+
+def _round_counts(session: Session, plan: Plan, key: str) -> dict[str, int]:
+    rows = session.scalars(
+        select(Report)
+        .join(Unit, Unit.id == Report.unit_id)
+        .where(
+            Report.plan_id == plan.id,
+            Report.round_key == key,
+            Unit.kind.in_(list(plan.target_kinds)),
+        )
+    ).all()
+    return {
+        "started": len(rows),
+        "submitted": sum(r.submitted_at is not None for r in rows),
+        "late": sum(r.late for r in rows),
+        "accepted": sum(r.accepted_at is not None for r in rows),
+    }
+
+
+def simulate(
+    session: Session,
+    *,
+    units: int,
+    late_fraction: float,
+    seed: int,
+    last: date | None = None,
+    users: bool = False,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Play the year (06/01 to 31/12, or `last`) on an empty database; return the summary."""
+    started = wallclock.perf_counter()
+    plan, cast, script = start_year(
+        session, units=units, users=users, seed=seed, late_fraction=late_fraction
+    )
+    play(session, cast, plan, script, ISSUE_DAY, last or date(plan.year, 12, 31), progress=progress)
+    return summary(session, plan, wallclock.perf_counter() - started)
+
+
+def stderr_progress(message: str) -> None:
+    """Print a progress line on stderr."""
+    print(message, file=sys.stderr, flush=True)

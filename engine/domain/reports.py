@@ -1,0 +1,223 @@
+"""Domain side of quarterly_report and internal_report: prefill from the adopted plan and the
+previous quarter, judge KPIs against the unit's own targets, record each step."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.core import calendars, clock
+from engine.core.errors import FieldErrors
+from engine.core.workcalendar import WorkCalendar
+from engine.domain import rounds, submissions, unit_plans
+from engine.domain.kpis import verdict
+from models import HumanTask, Plan, Report, ReportStatus, Unit, UnitPlan
+
+
+def ensure(session: Session, plan: Plan, unit: Unit, round_key: str, due: Any) -> Report:
+    """Return the unit's report for the round, creating an empty one."""
+    report = find(session, plan.id, unit.id, round_key)
+    if report is None:
+        report = Report(
+            plan_id=plan.id,
+            unit_id=unit.id,
+            round_key=round_key,
+            due_date=due,
+            status=ReportStatus.NOT_STARTED,
+            kpi_results=[],
+            task_statuses=[],
+            updated_at=clock.now(),
+        )
+        session.add(report)
+    return report
+
+
+def find(session: Session, plan_id: int, unit_id: int, round_key: str) -> Report | None:
+    """Return the report of (plan, unit, round), if any."""
+    return session.scalars(
+        select(Report).where(
+            Report.plan_id == plan_id, Report.unit_id == unit_id, Report.round_key == round_key
+        )
+    ).first()
+
+
+def start_data(
+    session: Session, plan: Plan, unit: Unit, calendar: WorkCalendar, round_key: str
+) -> dict[str, Any]:
+    """Return the start data of a quarterly_report instance."""
+    due = rounds.quarterly_due(plan, round_key)
+    ensure(session, plan, unit, round_key, due)
+    schedule = calendars.deadline_schedule(
+        calendar, due, plan.reminder_days_before, plan.grace_days
+    )
+    return {"plan_id": plan.id, "unit_id": unit.id, "round": round_key, **schedule}
+
+
+def internal_start_data(
+    session: Session, plan: Plan, unit: Unit, calendar: WorkCalendar, round_key: str
+) -> dict[str, Any]:
+    """Return the start data of an internal department's report to its commune."""
+    due = rounds.internal_due(plan, round_key)
+    ensure(session, plan, unit, round_key, due)
+    schedule = calendars.deadline_schedule(calendar, due, 1, 1)
+    return {"plan_id": plan.id, "unit_id": unit.id, "round": round_key, **schedule}
+
+
+def adopted_content(session: Session, plan_id: int, unit: Unit) -> dict[str, Any]:
+    """Return the unit's adopted KPIs and tasks (the template when it adopted nothing)."""
+    record = session.scalars(
+        select(UnitPlan).where(UnitPlan.plan_id == plan_id, UnitPlan.unit_id == unit.id)
+    ).first()
+    if record is not None and (record.kpis or record.tasks):
+        return {"kpis": record.kpis, "tasks": record.tasks}
+    return unit_plans.default_content(session, plan_id, unit)
+
+
+def _previous(session: Session, report: Report) -> Report | None:
+    if report.round_key not in rounds.QUARTERS or report.round_key == "q1":
+        return None
+    earlier = rounds.QUARTERS[rounds.QUARTERS.index(report.round_key) - 1]
+    return find(session, report.plan_id, report.unit_id, earlier)
+
+
+def _report_of(session: Session, task: HumanTask) -> Report:
+    instance = task.instance
+    report = find(session, instance.plan_id, instance.unit_id, instance.round_key)
+    assert report is not None, "a report row is created when the instance starts"
+    return report
+
+
+def _internal_tasks(session: Session, report: Report, unit: Unit) -> list[dict[str, Any]]:
+    """Return the parent's adopted tasks this internal department is responsible for."""
+    parent = session.get(Unit, unit.parent_id) if unit.parent_id else None
+    if parent is None:
+        return []
+    tasks = adopted_content(session, report.plan_id, parent)["tasks"]
+    name = unit.name.casefold()
+    return [t for t in tasks if t.get("kept") and name in str(t.get("responsible", "")).casefold()]
+
+
+def prefill_fill(session: Session, report: Report, unit: Unit) -> dict[str, Any]:
+    """Return the report form prefilled from the adopted plan and the previous quarter."""
+    if report.kpi_results or report.task_statuses:
+        return {
+            "kpi_results": report.kpi_results,
+            "task_statuses": report.task_statuses,
+            "notes": report.notes or "",
+        }
+    previous = _previous(session, report)
+    before_k = {k["code"]: k for k in (previous.kpi_results if previous else [])}
+    before_t = {t["code"]: t for t in (previous.task_statuses if previous else [])}
+    if unit.kind == "internal":
+        kpis: list[dict[str, Any]] = []
+        tasks = _internal_tasks(session, report, unit)
+    else:
+        content = adopted_content(session, report.plan_id, unit)
+        kpis = [k for k in content["kpis"] if k.get("selected")]
+        tasks = [t for t in content["tasks"] if t.get("kept")]
+    return {
+        "kpi_results": [
+            {
+                "code": k["code"],
+                "actual_value": before_k.get(k["code"], {}).get("actual_value"),
+                "actual_text": before_k.get(k["code"], {}).get("actual_text", ""),
+            }
+            for k in kpis
+        ],
+        "task_statuses": [
+            {
+                "code": t["code"],
+                "status": before_t.get(t["code"], {}).get("status", "not_started"),
+                "description": before_t.get(t["code"], {}).get("description", ""),
+            }
+            for t in tasks
+        ],
+    }
+
+
+def prefill(session: Session, task: HumanTask) -> dict[str, Any]:
+    """Return the data a report form opens with."""
+    report = _report_of(session, task)
+    unit = session.get(Unit, task.unit_id)
+    assert unit is not None
+    if task.form_key in ("quarterly_report_fill", "internal_report_fill"):
+        return prefill_fill(session, report, unit)
+    if task.form_key == "quarterly_report_approve":
+        return {"report_number": report.report_number or ""}
+    return {}
+
+
+def judge(
+    session: Session, report: Report, unit: Unit, results: list[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """Attach đạt / chưa đạt to each KPI result, against the unit's own target and comparator."""
+    targets = {
+        k["code"]: k
+        for k in adopted_content(session, report.plan_id, unit)["kpis"]
+        if k.get("selected")
+    }
+    errors = {
+        f"kpi_results.{i}.code": "Chỉ tiêu không có trong kế hoạch của đơn vị"
+        for i, r in enumerate(results)
+        if r["code"] not in targets
+    }
+    if errors and unit.kind != "internal":
+        raise FieldErrors(errors)
+    judged = []
+    for result in results:
+        target = targets.get(result["code"], {})
+        item = dict(result)
+        item["target_value"] = target.get("target_value")
+        item["comparator"] = target.get("comparator", ">=")
+        item["verdict"] = verdict(
+            result.get("actual_value"), item["target_value"], item["comparator"]
+        ).value
+        judged.append(item)
+    return judged
+
+
+def apply(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Record a completed report step; return what the workflow needs to route."""
+    report = _report_of(session, task)
+    report.updated_at = clock.now()
+    unit = session.get(Unit, task.unit_id)
+    assert unit is not None
+    if task.form_key in ("quarterly_report_fill", "internal_report_fill"):
+        report.kpi_results = judge(session, report, unit, list(data.get("kpi_results", [])))
+        report.task_statuses = [dict(t) for t in data["task_statuses"]]
+        report.notes = data.get("notes")
+        report.status = ReportStatus.DRAFT
+        if task.form_key == "internal_report_fill":
+            submissions.submit(report)
+        return {}
+    if task.form_key != "quarterly_report_approve":
+        return submissions.review(report, data)
+    if data["decision"] == "approve":
+        report.report_number = data.get("report_number") or report.report_number
+        submissions.submit(report)
+    else:
+        submissions.send_back(report, data)
+    return {"decision": str(data["decision"])}
+
+
+def internal_inputs(
+    session: Session, plan_id: int, unit: Unit, round_key: str
+) -> list[dict[str, Any]]:
+    """Return what the unit's internal departments reported for the round (for its own form)."""
+    rows = []
+    for child in sorted(unit.children, key=lambda u: u.name):
+        report = find(session, plan_id, child.id, round_key)
+        rows.append(
+            {
+                "unit_code": child.code,
+                "unit_name": child.name,
+                "submitted_at": report.submitted_at if report else None,
+                "late": report.late if report else False,
+                "task_statuses": report.task_statuses if report else [],
+                "notes": report.notes if report else None,
+            }
+        )
+    return rows

@@ -1,0 +1,147 @@
+"""Messages between instances, routed by the application.
+
+A thrown message is stored (outbox) with its plan as correlation key; instances waiting for a
+message are indexed in `message_subscription` on every save (like timers). Delivery loads only
+the subscribed instances of the same plan — never a scan of all workflows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from engine.core import audit, clock
+from models import BpmnMessage, InstanceStatus, MessageSubscription, ProcessInstance
+
+CANCELLING_MESSAGES = frozenset({"plan_withdrawn"})
+ALL_ACCEPTED = "all_unit_plans_accepted"
+
+
+def index_subscriptions(
+    session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, fresh: bool = False
+) -> None:
+    """Replace the instance's subscriptions with the messages it now waits for."""
+    if not fresh:
+        session.execute(
+            delete(MessageSubscription).where(MessageSubscription.instance_id == instance.id)
+        )
+    if instance.status != InstanceStatus.RUNNING:
+        return
+    names = {str(e.name) for e in workflow.waiting_events() if "Message" in str(e.event_type)}
+    for name in sorted(names):
+        session.add(
+            MessageSubscription(
+                instance_id=instance.id, plan_id=instance.plan_id, message_name=name
+            )
+        )
+
+
+def collect_thrown(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow) -> int:
+    """Store the messages the workflow threw outward; return how many."""
+    count = 0
+    for event in workflow.get_events():
+        definition = event.event_definition
+        if not isinstance(definition, MessageEventDefinition):
+            continue
+        payload = event.payload if isinstance(event.payload, dict) else {"value": event.payload}
+        session.add(
+            BpmnMessage(
+                name=definition.name,
+                plan_id=instance.plan_id,
+                payload=payload,
+                source_instance_id=instance.id,
+                created_at=clock.now(),
+            )
+        )
+        count += 1
+    return count
+
+
+def throw(
+    session: Session, plan_id: int, name: str, payload: dict[str, Any], actor_id: int | None = None
+) -> BpmnMessage:
+    """Queue a message from the application itself (e.g. a plan withdrawal)."""
+    message = BpmnMessage(name=name, plan_id=plan_id, payload=payload, created_at=clock.now())
+    session.add(message)
+    session.flush()
+    audit.record(session, "message.thrown", actor_id=actor_id, message=name, plan_id=plan_id)
+    return message
+
+
+def _deliver_to(session: Session, instance: ProcessInstance, message: BpmnMessage) -> bool:
+    from engine.workflow import runtime
+
+    workflow = runtime.load(instance)
+    event = BpmnEvent(MessageEventDefinition(message.name), payload=dict(message.payload))
+    try:
+        # send_event refuses a message nobody waits for (catch would echo it back outward)
+        workflow.send_event(event)
+    except WorkflowException:
+        return False
+    runtime.advance(session, instance, workflow)
+    if message.name in CANCELLING_MESSAGES and instance.status == InstanceStatus.COMPLETED:
+        instance.status = InstanceStatus.CANCELLED
+    audit.record(
+        session,
+        "message.delivered",
+        instance_id=instance.id,
+        unit_id=instance.unit_id,
+        message=message.name,
+    )
+    return True
+
+
+def deliver_pending(session: Session, *, limit: int = 1000) -> int:
+    """Deliver queued messages to the instances of the same plan waiting for them."""
+    delivered = 0
+    pending = list(
+        session.scalars(
+            select(BpmnMessage)
+            .where(BpmnMessage.delivered_at.is_(None))
+            .order_by(BpmnMessage.id)
+            .limit(limit)
+        )
+    )
+    for message in pending:
+        targets = list(
+            session.scalars(
+                select(ProcessInstance)
+                .join(MessageSubscription, MessageSubscription.instance_id == ProcessInstance.id)
+                .where(
+                    MessageSubscription.message_name == message.name,
+                    MessageSubscription.plan_id == message.plan_id,
+                    ProcessInstance.status == InstanceStatus.RUNNING,
+                )
+                .order_by(ProcessInstance.id)
+            )
+        )
+        message.delivered_to = sum(_deliver_to(session, i, message) for i in targets)
+        message.delivered_at = clock.now()
+        delivered += 1
+        _derive(session, message)
+        session.flush()
+    return delivered
+
+
+def _derive(session: Session, message: BpmnMessage) -> None:
+    """Application rules on messages: the last accepted unit plan tells the province instance."""
+    if message.name != "unit_plan_accepted":
+        return
+    open_plans = session.scalar(select(func.count(ProcessInstance.id)).where(
+        ProcessInstance.plan_id == message.plan_id, ProcessInstance.process_key == "unit_plan",
+        ProcessInstance.status.in_([InstanceStatus.RUNNING, InstanceStatus.SUSPENDED,
+                                    InstanceStatus.ERROR])))
+    already = session.scalar(select(func.count(BpmnMessage.id)).where(
+        BpmnMessage.plan_id == message.plan_id, BpmnMessage.name == ALL_ACCEPTED))
+    if open_plans == 0 and not already:
+        accepted = session.scalar(select(func.count(ProcessInstance.id)).where(
+            ProcessInstance.plan_id == message.plan_id,
+            ProcessInstance.process_key == "unit_plan",
+            ProcessInstance.status == InstanceStatus.COMPLETED))
+        throw(session, message.plan_id, ALL_ACCEPTED, {"accepted": int(accepted or 0)})

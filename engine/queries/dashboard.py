@@ -1,0 +1,247 @@
+"""What Sở KHCN's supervision pages show: the filtered, paginated matrix, late lists by name,
+the KPI roll-up of a round with its chart series, and the thi đua ranking.
+
+Built on engine.queries.supervision (statuses) and engine.domain.aggregation (roll-ups);
+no workflow is loaded.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.core.errors import NotFoundError
+from engine.core.permissions import Actor
+from engine.domain import aggregation, rounds
+from engine.domain.status import LABELS, StageStatus
+from engine.queries import supervision
+from engine.queries.supervision import STAGES, Matrix, Row
+from models import AggregateReport, Plan, PlanKpi, PlanStatus
+
+SUPERVISING_ROLES = frozenset({"dost_staff", "dost_leader", "province_leader", "admin"})
+KINDS = ("department", "commune")
+KIND_GROUP_LABELS = {"department": "Sở, ban, ngành", "commune": "Xã, phường"}
+PER_PAGE = 100
+STAGE_HEADS = tuple((key, rounds.ROUND_LABELS[key]) for key in STAGES)
+STATUS_CHOICES = tuple((s.value, LABELS[s]) for s in StageStatus)
+ROUND_CHOICES = tuple((key, rounds.ROUND_LABELS[key]) for key in ("adoption", *rounds.QUARTERS))
+
+
+def can_supervise(actor: Actor) -> bool:
+    """Tell whether `actor` may open the supervision pages (Sở KHCN, UBND tỉnh, admin)."""
+    return any(g.role in SUPERVISING_ROLES and g.unit_id is None for g in actor.grants)
+
+
+def find_plan(session: Session, plan_id: int | None = None) -> Plan:
+    """Return plan `plan_id`, or the newest issued plan when None; NotFoundError otherwise."""
+    if plan_id is not None:
+        plan = session.get(Plan, plan_id)
+    else:
+        plan = session.scalars(
+            select(Plan)
+            .where(Plan.status == PlanStatus.ISSUED)
+            .order_by(Plan.year.desc(), Plan.id.desc())
+        ).first()
+    if plan is None:
+        raise NotFoundError("Không tìm thấy kế hoạch")
+    return plan
+
+
+@dataclass(frozen=True)
+class MatrixPage:
+    """One page of the matrix with the counts of every unit the kind and name filters keep."""
+
+    plan_id: int
+    plan_title: str
+    rows: tuple[Row, ...]
+    counts: dict[str, dict[str, int]]
+    units: int
+    total: int
+    page: int
+    pages: int
+    per_page: int
+
+
+def clean_filters(kind: str | None, status: str | None) -> tuple[str | None, str | None]:
+    """Drop unknown kind and status values (a filter never fails, it is ignored)."""
+    return (
+        kind if kind in KINDS else None,
+        status if status in {s.value for s in StageStatus} else None,
+    )
+
+
+def matrix_page(
+    session: Session,
+    plan: Plan,
+    *,
+    kind: str | None = None,
+    status: str | None = None,
+    query: str | None = None,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> MatrixPage:
+    """Return one page of the matrix: rows having a stage in `status`, counts of all rows."""
+    kind, status = clean_filters(kind, status)
+    matrix = supervision.build(session, plan, kind=kind, query=(query or "").strip() or None)
+    rows = [
+        r
+        for r in matrix.rows
+        if status is None or any(c.status == status for c in r.cells.values())
+    ]
+    pages = max(1, math.ceil(len(rows) / per_page))
+    page = min(max(page, 1), pages)
+    shown = rows[(page - 1) * per_page : page * per_page]
+    return MatrixPage(
+        plan.id,
+        plan.title,
+        tuple(shown),
+        matrix.counts,
+        len(matrix.rows),
+        len(rows),
+        page,
+        pages,
+        per_page,
+    )
+
+
+@dataclass(frozen=True)
+class LateList:
+    """The units of one stage that are overdue and those that finished late, by kind."""
+
+    stage: str
+    label: str
+    due: date | None
+    overdue: dict[str, list[str]]
+    done_late: dict[str, list[str]]
+
+    @property
+    def empty(self) -> bool:
+        """Tell whether nobody is late at this stage."""
+        return not any(self.overdue.values()) and not any(self.done_late.values())
+
+
+def _names(rows: list[Row], stage: str, status: StageStatus) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {k: [] for k in KINDS}
+    for row in rows:
+        if row.cells[stage].status == status:
+            groups["commune" if row.kind == "commune" else "department"].append(row.name)
+    return groups
+
+
+def late_lists(matrix: Matrix) -> list[LateList]:
+    """Return, per stage, the names of overdue and late-finished units grouped by kind."""
+    result = []
+    for stage in STAGES:
+        dues = [due for r in matrix.rows if (due := r.cells[stage].due) is not None]
+        result.append(
+            LateList(
+                stage,
+                rounds.ROUND_LABELS[stage],
+                max(dues) if dues else None,
+                _names(matrix.rows, stage, StageStatus.OVERDUE),
+                _names(matrix.rows, stage, StageStatus.DONE_LATE),
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class RankEntry:
+    """A unit's place in the thi đua ranking."""
+
+    rank: int
+    code: str
+    name: str
+    kind: str
+    rate: float
+    on_time: int
+    late: int
+    overdue: int
+
+
+def ranking(matrix: Matrix) -> list[RankEntry]:
+    """Return the units ranked by on-time rate (equal rates share a rank), best first."""
+    entries: list[RankEntry] = []
+    previous: float | None = None
+    rank = 0
+    for position, (row, rate) in enumerate(matrix.ranking(), start=1):
+        if rate != previous:
+            rank, previous = position, rate
+        statuses = [c.status for c in row.cells.values()]
+        entries.append(
+            RankEntry(
+                rank,
+                row.code,
+                row.name,
+                row.kind,
+                rate,
+                statuses.count(StageStatus.DONE_ON_TIME),
+                statuses.count(StageStatus.DONE_LATE),
+                statuses.count(StageStatus.OVERDUE),
+            )
+        )
+    return entries
+
+
+def default_round(plan: Plan, today: date) -> str:
+    """Return the latest quarter already due (Q1 before the first deadline)."""
+    due = [key for key in rounds.QUARTERS if rounds.quarterly_due(plan, key) <= today]
+    return due[-1] if due else rounds.QUARTERS[0]
+
+
+@dataclass(frozen=True)
+class KpiRollup:
+    """A round's KPI roll-up: the table rows, who reported, the chart series, the stored report."""
+
+    round_key: str
+    round_label: str
+    generated_at: str
+    who: dict[str, Any]
+    kpis: tuple[dict[str, Any], ...]
+    chart: dict[str, Any]
+    stored_at: Any
+    approved_at: Any
+
+
+def _chart(kpis: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return the series Chart.js draws: met / not met per KPI, and min / median / max."""
+    return {
+        "labels": [k["code"] for k in kpis],
+        "names": [k["name"] for k in kpis],
+        "met": [k["units_met"] for k in kpis],
+        "not_met": [k["units_reporting"] - k["units_met"] for k in kpis],
+        "min": [k["min"] for k in kpis],
+        "median": [k["median"] for k in kpis],
+        "max": [k["max"] for k in kpis],
+        "target": [k["province_target"] for k in kpis],
+    }
+
+
+def kpi_rollup(session: Session, plan: Plan, round_key: str) -> KpiRollup:
+    """Compute the KPI roll-up of a round as of now (and say when the province report was kept)."""
+    if round_key not in rounds.QUARTERS:
+        round_key = rounds.QUARTERS[0]
+    data = aggregation.compute(session, plan, round_key)
+    stored = session.scalars(
+        select(AggregateReport).where(
+            AggregateReport.plan_id == plan.id, AggregateReport.round_key == round_key
+        )
+    ).first()
+    texts = {code: text for code, text in session.execute(
+        select(PlanKpi.code, PlanKpi.target_text).where(PlanKpi.plan_id == plan.id))}
+    kpis = [{**k, "target_text": texts.get(k["code"]) or ""} for k in data["kpis"]]
+    return KpiRollup(
+        round_key,
+        data["round_label"],
+        data["generated_at"],
+        data["who"],
+        tuple(kpis),
+        _chart(data["kpis"]),
+        stored.generated_at if stored else None,
+        stored.approved_at if stored else None,
+    )

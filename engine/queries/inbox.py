@@ -1,0 +1,209 @@
+"""My tasks ("Công việc của tôi"): the filtered, sorted and paginated list of offered tasks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Literal, TypeVar
+
+from slugify import slugify
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from engine.core.labels import process_label, role_label
+from engine.core.permissions import Actor, inbox_filter
+from models import HumanTask, HumanTaskStatus, Unit, User
+
+PER_PAGE = 50
+SOON_DAYS = 3
+SORTS = ("due", "unit", "process")
+QUICK_FILTERS = ("today", "overdue")
+
+Urgency = Literal["overdue", "soon", "normal", "none"]
+SelectT = TypeVar("SelectT", bound=Select)  # type: ignore[type-arg]
+
+
+@dataclass(frozen=True)
+class InboxQuery:
+    """What the user asked to see: filters, sort order and page."""
+
+    process: str | None = None
+    unit_text: str | None = None
+    quick: str | None = None
+    sort: str = "due"
+    descending: bool = False
+    page: int = 1
+    per_page: int = PER_PAGE
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    """One task of the inbox as the list shows it."""
+
+    id: int
+    title: str
+    process_key: str
+    process_name: str
+    unit_code: str
+    unit_name: str
+    role: str
+    role_name: str
+    form_key: str
+    due_date: date | None
+    urgency: Urgency
+    claimed_by_me: bool
+    claimed_by_name: str | None
+
+
+@dataclass(frozen=True)
+class ProcessCount:
+    """How many of my tasks belong to one process (for the filter list)."""
+
+    key: str
+    name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    """One page of the inbox with the counts shown above it."""
+
+    rows: tuple[InboxRow, ...]
+    total: int
+    all_count: int
+    due_today: int
+    overdue: int
+    soon: int
+    processes: tuple[ProcessCount, ...]
+    page: int
+    pages: int
+    per_page: int
+
+
+def urgency(due: date | None, today: date) -> Urgency:
+    """Return how pressing a due date is: overdue, within SOON_DAYS, later, or no date."""
+    if due is None:
+        return "none"
+    if due < today:
+        return "overdue"
+    if due <= today + timedelta(days=SOON_DAYS):
+        return "soon"
+    return "normal"
+
+
+def _offered(actor: Actor) -> list[ColumnElement[bool]]:
+    """Return the conditions of the tasks offered to `actor` (claimed by others excluded)."""
+    return [
+        HumanTask.status == HumanTaskStatus.READY,
+        inbox_filter(actor),
+        or_(HumanTask.claimed_by_id.is_(None), HumanTask.claimed_by_id == actor.user_id),
+    ]
+
+
+def _unit_condition(text: str) -> ColumnElement[bool]:
+    """Match a unit by its name, or by its ASCII code so "muong la" finds "Mường La"."""
+    slug = slugify(text)
+    clauses = [Unit.name.ilike(f"%{text}%")]
+    if slug:
+        clauses.append(Unit.code.like(f"%{slug}%"))
+    return or_(*clauses)
+
+
+def _base(actor: Actor, query: InboxQuery) -> list[ColumnElement[bool]]:
+    """Return the conditions of the list before the quick filter."""
+    conditions = _offered(actor)
+    if query.process:
+        conditions.append(HumanTask.process_key == query.process)
+    text = (query.unit_text or "").strip()
+    if text:
+        conditions.append(_unit_condition(text))
+    return conditions
+
+
+def _quick(query: InboxQuery, today: date) -> list[ColumnElement[bool]]:
+    if query.quick == "today":
+        return [HumanTask.due_date == today]
+    if query.quick == "overdue":
+        return [HumanTask.due_date < today]
+    return []
+
+
+def _ordered(stmt: SelectT, query: InboxQuery) -> SelectT:
+    """Apply the requested order, always ending on the id so pages are stable."""
+    due = HumanTask.due_date.desc() if query.descending else HumanTask.due_date.asc()
+    first = {"unit": Unit.code, "process": HumanTask.process_key}.get(query.sort)
+    keys: list[Any] = []
+    if first is not None:
+        keys.append(first.desc() if query.descending else first.asc())
+        due = HumanTask.due_date.asc()
+    keys += [HumanTask.due_date.is_(None), due, HumanTask.id]
+    return stmt.order_by(*keys)
+
+
+def _count(session: Session, conditions: list[ColumnElement[bool]]) -> int:
+    stmt = select(func.count(HumanTask.id)).join(Unit, Unit.id == HumanTask.unit_id)
+    return session.scalar(stmt.where(*conditions)) or 0
+
+
+def _process_counts(session: Session, actor: Actor) -> tuple[ProcessCount, ...]:
+    rows = session.execute(
+        select(HumanTask.process_key, func.count(HumanTask.id))
+        .where(*_offered(actor))
+        .group_by(HumanTask.process_key)
+        .order_by(HumanTask.process_key)
+    )
+    return tuple(ProcessCount(key, process_label(key), count) for key, count in rows)
+
+
+def _row(task: HumanTask, unit: Unit, claimer: str | None, actor: Actor, today: date) -> InboxRow:
+    return InboxRow(
+        id=task.id,
+        title=task.title,
+        process_key=task.process_key,
+        process_name=process_label(task.process_key),
+        unit_code=unit.code,
+        unit_name=unit.name,
+        role=task.role,
+        role_name=role_label(task.role),
+        form_key=task.form_key,
+        due_date=task.due_date,
+        urgency=urgency(task.due_date, today),
+        claimed_by_me=task.claimed_by_id == actor.user_id,
+        claimed_by_name=claimer,
+    )
+
+
+def search(session: Session, actor: Actor, query: InboxQuery, today: date) -> InboxPage:
+    """Return one page of the tasks offered to `actor` with the counts the list shows."""
+    base = _base(actor, query)
+    conditions = base + _quick(query, today)
+    total = _count(session, conditions)
+    per_page = max(1, query.per_page)
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, query.page), pages)
+    stmt = (
+        select(HumanTask, Unit, User.full_name)
+        .join(Unit, Unit.id == HumanTask.unit_id)
+        .outerjoin(User, User.id == HumanTask.claimed_by_id)
+        .where(*conditions)
+    )
+    rows = session.execute(_ordered(stmt, query).limit(per_page).offset((page - 1) * per_page))
+    return InboxPage(
+        rows=tuple(_row(task, unit, name, actor, today) for task, unit, name in rows),
+        total=total,
+        all_count=_count(session, _offered(actor)),
+        due_today=_count(session, base + [HumanTask.due_date == today]),
+        overdue=_count(session, base + [HumanTask.due_date < today]),
+        soon=_count(
+            session,
+            base
+            + [
+                HumanTask.due_date >= today,
+                HumanTask.due_date <= today + timedelta(days=SOON_DAYS),
+            ],
+        ),
+        processes=_process_counts(session, actor),
+        page=page,
+        pages=pages,
+        per_page=per_page,
+    )

@@ -1,0 +1,224 @@
+"""Sở KHCN's view: every unit × every stage with the government's statuses, counts, late
+lists by name and the on-time ranking (thi đua) — five indexed queries, no workflow loaded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.core import clock
+from engine.core.workcalendar import business_date
+from engine.domain import rounds
+from engine.domain.status import LABELS, StageStatus, stage_status
+from engine.processes.cascade import target_units
+from models import Inspection, Plan, ProcessInstance, Report, UnitPlan
+
+STAGES = ("adoption", "q1", "q2", "q3", "q4", "inspection")
+STAGE_PROCESS = {
+    "adoption": ("unit_plan", ""),
+    "inspection": ("inspection", ""),
+    **{q: ("quarterly_report", q) for q in rounds.QUARTERS},
+}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One unit's stage: its status, deadline, submission and the instance to open."""
+
+    status: StageStatus | None
+    due: date | None
+    submitted_at: datetime | None
+    instance_id: int | None
+
+    @property
+    def label(self) -> str:
+        """Return the Vietnamese status label ("—" when the stage does not apply)."""
+        return LABELS[self.status] if self.status else "—"
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the JSON form of the /api/status contract."""
+        return {
+            "status": self.status.value if self.status else None,
+            "due": self.due.isoformat() if self.due else None,
+            "submitted_at": self.submitted_at.isoformat() if self.submitted_at else None,
+        }
+
+
+@dataclass(frozen=True)
+class Row:
+    """A unit and its cells."""
+
+    unit_id: int
+    code: str
+    name: str
+    kind: str
+    cells: dict[str, Cell]
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Return the share of due stages done on time (None when nothing was due yet)."""
+        due = [
+            c
+            for c in self.cells.values()
+            if c.status in (StageStatus.DONE_ON_TIME, StageStatus.DONE_LATE, StageStatus.OVERDUE)
+        ]
+        if not due:
+            return None
+        return sum(c.status == StageStatus.DONE_ON_TIME for c in due) / len(due)
+
+
+@dataclass
+class Matrix:
+    """The supervision matrix and what is derived from it."""
+
+    rows: list[Row]
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def late_lists(self) -> dict[str, dict[str, list[str]]]:
+        """Return, per stage, the names of overdue units grouped by kind (as seed 001 lists)."""
+        result: dict[str, dict[str, list[str]]] = {}
+        for stage in STAGES:
+            groups: dict[str, list[str]] = {"department": [], "commune": []}
+            for row in self.rows:
+                if row.cells[stage].status == StageStatus.OVERDUE:
+                    groups["commune" if row.kind == "commune" else "department"].append(row.name)
+            result[stage] = groups
+        return result
+
+    def ranking(self) -> list[tuple[Row, float]]:
+        """Return the units ranked by on-time rate, best first (thi đua)."""
+        rated = [(r, r.on_time_rate) for r in self.rows if r.on_time_rate is not None]
+        return sorted(
+            ((r, rate) for r, rate in rated if rate is not None), key=lambda x: (-x[1], x[0].name)
+        )
+
+
+def _instances(session: Session, plan_id: int) -> dict[tuple[str, str, int], int]:
+    rows = session.execute(
+        select(
+            ProcessInstance.process_key,
+            ProcessInstance.round_key,
+            ProcessInstance.unit_id,
+            ProcessInstance.id,
+        ).where(ProcessInstance.plan_id == plan_id)
+    )
+    return {(k, r, u): i for k, r, u, i in rows}
+
+
+def _cell(
+    record: Any,
+    due: date | None,
+    submitted: datetime | None,
+    instance_id: int | None,
+    now: datetime,
+) -> Cell:
+    status = (
+        stage_status(started=instance_id is not None, due=due, submitted_at=submitted, now=now)
+        if (record is not None or instance_id is not None)
+        else None
+    )
+    if status is None and due is not None and business_date(now) <= due:
+        status = StageStatus.NOT_STARTED
+    return Cell(status, due, submitted, instance_id)
+
+
+def _inspection_cell(inspection: Inspection | None, instance_id: int | None, now: datetime) -> Cell:
+    if inspection is None:
+        return Cell(None, None, None, None)
+    done = inspection.remediation_submitted_at or (
+        inspection.signed_at if not inspection.remediation_required else None
+    )
+    due = inspection.remediation_due if inspection.remediation_required else inspection.due_date
+    return Cell(
+        stage_status(started=instance_id is not None, due=due, submitted_at=done, now=now),
+        due,
+        done,
+        instance_id,
+    )
+
+
+def build(
+    session: Session,
+    plan: Plan,
+    *,
+    kind: str | None = None,
+    status: str | None = None,
+    query: str | None = None,
+) -> Matrix:
+    """Build the matrix for `plan`, filtered by unit kind, a stage status and a name search."""
+    now = clock.now()
+    units = [
+        u
+        for u in target_units(session, plan)
+        if (not kind or u.kind == kind)
+        and (not query or query.casefold() in u.name.casefold() or query.casefold() in u.code)
+    ]
+    plans = {
+        p.unit_id: p for p in session.scalars(select(UnitPlan).where(UnitPlan.plan_id == plan.id))
+    }
+    reports = {
+        (r.unit_id, r.round_key): r
+        for r in session.scalars(select(Report).where(Report.plan_id == plan.id))
+    }
+    inspections = {
+        i.unit_id: i
+        for i in session.scalars(select(Inspection).where(Inspection.plan_id == plan.id))
+    }
+    instances = _instances(session, plan.id)
+    rows = []
+    for unit in units:
+        cells: dict[str, Cell] = {}
+        adopted = plans.get(unit.id)
+        cells["adoption"] = _cell(
+            adopted,
+            adopted.due_date if adopted else plan.adoption_due_date,
+            adopted.submitted_at if adopted else None,
+            instances.get(("unit_plan", "", unit.id)),
+            now,
+        )
+        for key in rounds.QUARTERS:
+            report = reports.get((unit.id, key))
+            cells[key] = _cell(
+                report,
+                report.due_date if report else rounds.quarterly_due(plan, key),
+                report.submitted_at if report else None,
+                instances.get(("quarterly_report", key, unit.id)),
+                now,
+            )
+        cells["inspection"] = _inspection_cell(
+            inspections.get(unit.id), instances.get(("inspection", "", unit.id)), now
+        )
+        rows.append(Row(unit.id, unit.code, unit.name, str(unit.kind), cells))
+    if status:
+        rows = [r for r in rows if any(c.status == status for c in r.cells.values())]
+    return Matrix(rows=rows, counts=_counts(rows))
+
+
+def _counts(rows: list[Row]) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = {s: {v.value: 0 for v in StageStatus} for s in STAGES}
+    for row in rows:
+        for stage, cell in row.cells.items():
+            if cell.status is not None:
+                counts[stage][cell.status.value] += 1
+    return counts
+
+
+def status_payload(session: Session, plan: Plan) -> dict[str, Any]:
+    """Return the /api/status document: every unit's stages with status, due and submission."""
+    matrix = build(session, plan)
+    return {
+        "plan": plan.id,
+        "units": [
+            {
+                "code": r.code,
+                "name": r.name,
+                "kind": r.kind,
+                "stages": {k: c.as_dict() for k, c in r.cells.items()},
+            }
+            for r in matrix.rows
+        ],
+    }

@@ -1,0 +1,245 @@
+"""Run one workflow instance: start, load, advance, and save state with its projections.
+
+Every save writes, in the caller's transaction: the compressed workflow state (with an
+optimistic version check), the `human_task` rows of ready user tasks, the `timer` rows of
+waiting timers, the effects scripts asked for (notifications, escalations, cascades) and
+audit events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.task import Task as SpiffTask
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from engine.core import audit, clock
+from engine.processes import effects as effect_handlers
+from engine.processes import messages
+from engine.workflow import definitions
+from engine.workflow.sandbox import Effects, collect_effects, make_script_engine
+from engine.workflow.serialization import dump_state, load_state
+from models import (
+    HumanTask,
+    HumanTaskStatus,
+    InstanceStatus,
+    ProcessDefinition,
+    ProcessInstance,
+    Timer,
+)
+
+SCRIPT_ENGINE = make_script_engine()
+MAX_DEPTH = 10**9
+
+clock.install()
+
+
+def ready_user_tasks(workflow: BpmnWorkflow) -> list[SpiffTask]:
+    """Return the READY manual tasks of `workflow` (with a depth large enough for any size)."""
+    return workflow.get_tasks(state=TaskState.READY, manual=True, max_depth=MAX_DEPTH)
+
+
+def load(instance: ProcessInstance) -> BpmnWorkflow:
+    """Rebuild the workflow of `instance` from its stored state and its version's spec."""
+    workflow = load_state(instance.state, definitions.specs_for(instance.definition))
+    workflow.script_engine = SCRIPT_ENGINE
+    return workflow
+
+
+def start(
+    session: Session,
+    process_key: str,
+    *,
+    plan_id: int,
+    unit_id: int,
+    data: Mapping[str, Any],
+    round_key: str = "",
+    due_date: date | None = None,
+    actor_id: int | None = None,
+    parent_instance_id: int | None = None,
+    definition: ProcessDefinition | None = None,
+) -> ProcessInstance:
+    """Create an instance of the newest version of `process_key` and run it to its first wait."""
+    definition = definition or definitions.latest(session, process_key)
+    spec, subs = definitions.specs_for(definition)
+    workflow = BpmnWorkflow(spec, subs, script_engine=SCRIPT_ENGINE)
+    for task in workflow.get_tasks(state=TaskState.READY):
+        task.set_data(**dict(data))
+    instance = ProcessInstance(
+        definition=definition,
+        definition_id=definition.id,
+        process_key=process_key,
+        plan_id=plan_id,
+        unit_id=unit_id,
+        round_key=round_key,
+        due_date=due_date,
+        parent_instance_id=parent_instance_id,
+        status=InstanceStatus.RUNNING,
+        state=b"",
+        started_at=clock.now(),
+    )
+    session.add(instance)
+    session.flush()
+    audit.record(
+        session,
+        "instance.started",
+        actor_id=actor_id,
+        instance_id=instance.id,
+        unit_id=unit_id,
+        process_key=process_key,
+        version=definition.version,
+        round=round_key,
+    )
+    advance(session, instance, workflow, actor_id=actor_id, fresh=True)
+    return instance
+
+
+def advance(
+    session: Session,
+    instance: ProcessInstance,
+    workflow: BpmnWorkflow,
+    *,
+    actor_id: int | None = None,
+    fresh: bool = False,
+) -> Effects:
+    """Run engine steps, apply the scripts' effects and save everything in this transaction.
+
+    `fresh` marks an instance created in this transaction: it has no projection rows yet, so
+    there is nothing to read back or delete.
+    """
+    with collect_effects() as effects:
+        try:
+            workflow.do_engine_steps()
+            workflow.refresh_timers()
+            workflow.do_engine_steps()
+        except WorkflowException as exc:
+            instance.status = InstanceStatus.ERROR
+            instance.error_message = str(exc)[:2000]
+            audit.record(
+                session,
+                "instance.error",
+                instance_id=instance.id,
+                unit_id=instance.unit_id,
+                message=instance.error_message,
+            )
+    effect_handlers.apply_effects(session, instance, effects, actor_id=actor_id)
+    save(session, instance, workflow, fresh=fresh)
+    return effects
+
+
+def save(
+    session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, *, fresh: bool = False
+) -> None:
+    """Persist state, human tasks, timers and status; flush so a stale version fails now."""
+    instance.state = dump_state(workflow)
+    if workflow.is_completed() and instance.status == InstanceStatus.RUNNING:
+        instance.status = InstanceStatus.COMPLETED
+        instance.completed_at = clock.now()
+        audit.record(
+            session, "instance.completed", instance_id=instance.id, unit_id=instance.unit_id
+        )
+    with session.no_autoflush:  # one flush at the end instead of one per query
+        _project_human_tasks(session, instance, workflow, fresh)
+        _index_timers(session, instance, workflow, fresh)
+        messages.collect_thrown(session, instance, workflow)
+        messages.index_subscriptions(session, instance, workflow, fresh)
+    session.flush()
+
+
+def _task_title(task: SpiffTask) -> str:
+    return str(task.task_spec.bpmn_name or task.task_spec.name)
+
+
+def _form_key(task: SpiffTask) -> str:
+    props = (
+        task.task_spec.extensions.get("properties", {})
+        if hasattr(task.task_spec, "extensions")
+        else {}
+    )
+    return str(props.get("formKey", ""))
+
+
+def _project_human_tasks(
+    session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, fresh: bool
+) -> None:
+    """Make the READY rows of `human_task` mirror the workflow's ready user tasks."""
+    ready = {str(t.id): t for t in ready_user_tasks(workflow)}
+    if instance.status != InstanceStatus.RUNNING:
+        ready = {}
+    existing = {} if fresh else {
+        ht.spiff_task_id: ht
+        for ht in session.scalars(
+            select(HumanTask).where(
+                HumanTask.instance_id == instance.id, HumanTask.status == HumanTaskStatus.READY
+            )
+        )
+    }
+    for spiff_id, row in existing.items():
+        # a row completed in this transaction is not flushed yet (no autoflush): keep it
+        if spiff_id not in ready and row.status == HumanTaskStatus.READY:
+            row.status = HumanTaskStatus.CANCELLED
+            row.completed_at = clock.now()
+    for spiff_id, task in ready.items():
+        if spiff_id in existing:
+            continue
+        session.add(
+            HumanTask(
+                instance_id=instance.id,
+                spiff_task_id=spiff_id,
+                task_name=task.task_spec.name,
+                title=_task_title(task),
+                process_key=instance.process_key,
+                unit_id=instance.unit_id,
+                role=str(task.task_spec.lane or ""),
+                form_key=_form_key(task),
+                due_date=instance.due_date,
+                status=HumanTaskStatus.READY,
+                created_at=clock.now(),
+            )
+        )
+
+
+def _due_at(value: Any) -> datetime | None:
+    """Turn a waiting timer's value (ISO text or datetime) into an aware datetime."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=clock.BUSINESS_TZ)
+    if isinstance(value, str):
+        try:
+            return TimerEventDefinition.get_datetime(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _index_timers(
+    session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, fresh: bool
+) -> None:
+    """Replace the instance's rows in the timer index with its current waiting timers."""
+    if not fresh:
+        session.execute(delete(Timer).where(Timer.instance_id == instance.id))
+    if instance.status != InstanceStatus.RUNNING:
+        return
+    for event in workflow.waiting_events():
+        if "Time" not in str(event.event_type):
+            continue
+        due = _due_at(event.value)
+        if due is not None:
+            session.add(
+                Timer(instance_id=instance.id, event_name=str(event.name or ""), due_at=due)
+            )
+
+
+def spiff_task(workflow: BpmnWorkflow, spiff_task_id: str) -> SpiffTask | None:
+    """Return the task `spiff_task_id` of `workflow`, or None."""
+    try:
+        return workflow.get_task_from_id(UUID(spiff_task_id))
+    except (ValueError, KeyError):
+        return None
