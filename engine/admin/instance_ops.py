@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from engine.core import audit, clock
 from engine.core.errors import ConflictError, FieldErrors, NotFoundError, PermissionDeniedError
 from engine.core.permissions import Actor
+from engine.processes import effects, lifecycle
 from engine.workflow import runtime
 from models import InstanceStatus, ProcessInstance
 
@@ -52,7 +53,8 @@ def resume(session: Session, actor: Actor, instance_id: int) -> None:
         instance_id=instance.id,
         unit_id=instance.unit_id,
     )
-    runtime.advance(session, instance, runtime.load(instance), actor_id=actor.user_id)
+    lifecycle.advance(session, instance, runtime.load(instance), actor_id=actor.user_id)
+    effects.settle(session)
 
 
 def retry(session: Session, actor: Actor, instance_id: int) -> int:
@@ -74,7 +76,8 @@ def retry(session: Session, actor: Actor, instance_id: int) -> int:
         unit_id=instance.unit_id,
         tasks=[t.task_spec.name for t in failed],
     )
-    runtime.advance(session, instance, workflow, actor_id=actor.user_id)
+    lifecycle.advance(session, instance, workflow, actor_id=actor.user_id)
+    effects.settle(session)
     return len(failed)
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from engine.core import audit
 from engine.core.errors import NotFoundError, PermissionDeniedError
 from engine.core.permissions import Actor
+from engine.processes import effects, lifecycle
 from engine.workflow import definitions, runtime
 from engine.workflow.serialization import SERIALIZER
 from models import InstanceStatus, ProcessDefinition, ProcessInstance, Unit
@@ -186,7 +187,8 @@ def migrate(
             from_version=from_version,
             to_version=target.version,
         )
-        runtime.advance(session, instance, workflow, actor_id=actor.user_id)
+        lifecycle.advance(session, instance, workflow, actor_id=actor.user_id)
+        effects.settle(session)
         result.migrated.append(instance_id)
     return result
 

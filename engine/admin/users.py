@@ -12,11 +12,10 @@ from sqlalchemy.orm import Session, selectinload
 from werkzeug.security import generate_password_hash
 
 from engine.core import audit
-from engine.core.accounts import MIN_PASSWORD_LENGTH
+from engine.core.accounts import BOT_USERNAME, MIN_PASSWORD_LENGTH
 from engine.core.errors import FieldErrors, NotFoundError
 from engine.core.labels import role_label
 from engine.core.pagination import Page, paginate
-from engine.demo.actors import BOT_USERNAME
 from models import HumanTask, HumanTaskStatus, Role, RoleMembership, Unit, User
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,118}[a-z0-9]$")

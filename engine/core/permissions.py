@@ -98,3 +98,11 @@ def inbox_filter(actor: Actor) -> ColumnElement[bool]:
         else:
             clauses.append(and_(HumanTask.role == grant.role, HumanTask.unit_id == grant.unit_id))
     return or_(*clauses) if clauses else false()
+
+
+def visible_task(session: Session, actor: Actor, task_id: int) -> HumanTask:
+    """Return task `task_id` if `actor` may see it, else "not found" (as for a missing one)."""
+    task = session.get(HumanTask, task_id)
+    if task is None or not can_see_unit(actor, task.unit_id):
+        raise NotFoundError("Không tìm thấy công việc")
+    return task

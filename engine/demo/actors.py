@@ -9,12 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.core import clock
+from engine.core.accounts import BOT_USERNAME
 from engine.core.permissions import Actor, Grant
 from engine.domain import unit_plans
 from engine.processes import tasks
 from models import PROVINCE_WIDE_ROLES, HumanTask, HumanTaskStatus, ProcessInstance, Unit, User
-
-BOT_USERNAME = "he-thong"
 
 
 def bot_user(session: Session, unit_id: int) -> User:

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from engine.core import clock
 from engine.demo import seed_data as demo_data
 from engine.demo.actors import Cast, act, ready_tasks
-from engine.workflow import definitions, runtime
+from engine.processes import effects, lifecycle
+from engine.workflow import definitions
 from models import Plan, ProcessInstance, Unit, UnitKind
 
 
@@ -108,13 +109,14 @@ def issue_plan(session: Session, cast: Cast, plan: Plan) -> ProcessInstance:
             ProcessInstance.process_key == "province_plan", ProcessInstance.plan_id == plan.id
         )
     ).first()
-    instance = existing or runtime.start(
+    instance = existing or lifecycle.start(
         session,
         "province_plan",
         plan_id=plan.id,
         unit_id=province_unit(session).id,
         data={"plan_id": plan.id},
     )
+    effects.settle(session)
     for task in ready_tasks(session, form_key="province_plan_draft"):
         act(
             session,

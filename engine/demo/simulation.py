@@ -22,8 +22,8 @@ from engine.demo.actors import Cast, act, make_cast
 from engine.demo.bootstrap import at, issue_plan, prepare, province_unit
 from engine.demo.scripted_year import LEADER_FORMS, REVIEW_FORMS, YearScript, adaptation
 from engine.domain.rounds import QUARTERS
+from engine.domain.targets import target_units
 from engine.processes import timers
-from engine.processes.cascade import target_units
 from models import (
     AuditEvent,
     HumanTask,

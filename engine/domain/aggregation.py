@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from engine.core import clock
 from engine.domain import rounds
 from engine.domain.status import StageStatus, stage_status
-from engine.processes.cascade import target_units
+from engine.domain.targets import target_units
 from models import (
     AggregateReport,
     HumanTask,

@@ -55,6 +55,20 @@ def _view(row: ExtensionRequest) -> ExtensionView:
     )
 
 
+def _check_request(instance: ProcessInstance, requested_due: date, reason: str) -> None:
+    if instance.status != InstanceStatus.RUNNING or instance.due_date is None:
+        raise ConflictError("Quy trình đã kết thúc hoặc không có hạn để gia hạn")
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = "Cần nêu lý do đề nghị gia hạn"
+    if requested_due <= instance.due_date:
+        errors["requested_due"] = "Hạn mới phải sau hạn hiện tại " + instance.due_date.strftime(
+            "%d/%m/%Y"
+        )
+    if errors:
+        raise FieldErrors(errors)
+
+
 def request(
     session: Session, actor: Actor, instance_id: int, requested_due: date, reason: str
 ) -> ExtensionView:
@@ -67,17 +81,7 @@ def request(
         or can_act(actor, "unit_leader", instance.unit_id)
     ):
         raise PermissionDeniedError("Chỉ cán bộ của đơn vị mới được đề nghị gia hạn")
-    if instance.status != InstanceStatus.RUNNING or instance.due_date is None:
-        raise ConflictError("Quy trình đã kết thúc hoặc không có hạn để gia hạn")
-    errors = {}
-    if not reason.strip():
-        errors["reason"] = "Cần nêu lý do đề nghị gia hạn"
-    if requested_due <= instance.due_date:
-        errors["requested_due"] = "Hạn mới phải sau hạn hiện tại " + instance.due_date.strftime(
-            "%d/%m/%Y"
-        )
-    if errors:
-        raise FieldErrors(errors)
+    _check_request(instance, requested_due, reason)
     pending = session.scalars(
         select(ExtensionRequest).where(
             ExtensionRequest.instance_id == instance.id,

@@ -8,11 +8,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from engine.core import audit, calendars
-from engine.core.errors import ConflictError, FieldErrors, NotFoundError, PermissionDeniedError
-from engine.core.permissions import Actor
+from engine.core import calendars
+from engine.core.errors import NotFoundError
 from engine.domain import rounds
-from engine.processes import messages
 from models import HumanTask, Plan, PlanStatus
 
 
@@ -58,20 +56,3 @@ def apply(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[st
         plan.status = PlanStatus.ISSUED
         routed.update(rounds.province_schedule(plan, calendars.load(session)))
     return routed
-
-
-def withdraw(session: Session, actor: Actor, plan_id: int, reason: str) -> int:
-    """Withdraw an issued plan: every waiting unit instance of it is cancelled (by message)."""
-    if not actor.holds("dost_leader"):
-        raise PermissionDeniedError("Chỉ lãnh đạo Sở KHCN được thu hồi kế hoạch")
-    plan = session.get(Plan, plan_id)
-    if plan is None:
-        raise NotFoundError("Không tìm thấy kế hoạch")
-    if plan.status != PlanStatus.ISSUED:
-        raise ConflictError("Chỉ thu hồi được kế hoạch đã ban hành")
-    if not reason.strip():
-        raise FieldErrors({"reason": "Cần nêu lý do thu hồi"})
-    plan.status = PlanStatus.WITHDRAWN
-    audit.record(session, "plan.withdrawn", actor_id=actor.user_id, plan_id=plan.id, reason=reason)
-    messages.throw(session, plan.id, "plan_withdrawn", {"reason": reason}, actor.user_id)
-    return messages.deliver_pending(session)

@@ -7,8 +7,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from engine.core import clock
 from engine.core.workcalendar import business_date
+from models import Inspection, ProcessInstance, Report, UnitPlan
 
 
 class Submission(Protocol):
@@ -45,3 +49,32 @@ def review(record: Submission, data: Mapping[str, Any]) -> dict[str, Any]:
     else:
         send_back(record, data)
     return {"decision": decision}
+
+
+def already_submitted(session: Session, instance: ProcessInstance) -> bool:
+    """Tell whether the unit already sent this stage (then it is neither reminded nor escalated)."""
+    key = instance.process_key
+    if key == "unit_plan":
+        record = session.scalars(
+            select(UnitPlan).where(
+                UnitPlan.plan_id == instance.plan_id, UnitPlan.unit_id == instance.unit_id
+            )
+        ).first()
+        return record is not None and record.submitted_at is not None
+    if key in ("quarterly_report", "internal_report"):
+        report = session.scalars(
+            select(Report).where(
+                Report.plan_id == instance.plan_id,
+                Report.unit_id == instance.unit_id,
+                Report.round_key == instance.round_key,
+            )
+        ).first()
+        return report is not None and report.submitted_at is not None
+    if key == "inspection":
+        inspection = session.scalars(
+            select(Inspection).where(
+                Inspection.plan_id == instance.plan_id, Inspection.unit_id == instance.unit_id
+            )
+        ).first()
+        return inspection is not None and inspection.remediation_submitted_at is not None
+    return False

@@ -20,7 +20,9 @@ from engine.core import audit, calendars
 from engine.core.errors import NotFoundError
 from engine.core.workcalendar import WorkCalendar
 from engine.domain import inspections, reports, rounds, unit_plans
-from engine.workflow import definitions, runtime
+from engine.domain.targets import internal_units, target_units
+from engine.processes import lifecycle
+from engine.workflow import definitions
 from models import Plan, ProcessDefinition, ProcessInstance, Unit, UnitKind
 
 
@@ -39,32 +41,6 @@ class CascadeResult:
 
     started: int
     skipped: int
-
-
-def target_units(session: Session, plan: Plan, parent: Unit | None = None) -> list[Unit]:
-    """Return the active units of the kinds the plan is addressed to."""
-    return list(
-        session.scalars(
-            select(Unit)
-            .where(Unit.kind.in_(list(plan.target_kinds)), Unit.active.is_(True))
-            .order_by(Unit.id)
-        )
-    )
-
-
-def internal_units(session: Session, plan: Plan, parent: Unit | None) -> list[Unit]:
-    """Return the active internal departments of `parent`."""
-    if parent is None:
-        return []
-    return list(
-        session.scalars(
-            select(Unit)
-            .where(
-                Unit.parent_id == parent.id, Unit.kind == UnitKind.INTERNAL, Unit.active.is_(True)
-            )
-            .order_by(Unit.id)
-        )
-    )
 
 
 TARGETS: dict[str, Target] = {
@@ -160,7 +136,7 @@ def _start_one(
     due = (
         date.fromisoformat(data["due_date"]) if "due_date" in data else target.due(plan, round_key)
     )
-    instance = runtime.start(
+    instance = lifecycle.start(
         session,
         process_key,
         plan_id=plan.id,
@@ -201,6 +177,6 @@ def start_province_process(
     ).first()
     if existing is not None:
         return existing
-    return runtime.start(
+    return lifecycle.start(
         session, process_key, plan_id=plan.id, unit_id=province.id, data=data, round_key=round_key
     )

@@ -9,58 +9,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.core import audit, clock
+from engine.processes import effects, lifecycle
+from engine.workflow import runtime
 from models import BpmnMessage, InstanceStatus, MessageSubscription, ProcessInstance
 
 CANCELLING_MESSAGES = frozenset({"plan_withdrawn"})
 ALL_ACCEPTED = "all_unit_plans_accepted"
-
-
-def index_subscriptions(
-    session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, fresh: bool = False
-) -> None:
-    """Replace the instance's subscriptions with the messages it now waits for."""
-    if not fresh:
-        session.execute(
-            delete(MessageSubscription).where(MessageSubscription.instance_id == instance.id)
-        )
-    if instance.status != InstanceStatus.RUNNING:
-        return
-    names = {str(e.name) for e in workflow.waiting_events() if "Message" in str(e.event_type)}
-    for name in sorted(names):
-        session.add(
-            MessageSubscription(
-                instance_id=instance.id, plan_id=instance.plan_id, message_name=name
-            )
-        )
-
-
-def collect_thrown(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow) -> int:
-    """Store the messages the workflow threw outward; return how many."""
-    count = 0
-    for event in workflow.get_events():
-        definition = event.event_definition
-        if not isinstance(definition, MessageEventDefinition):
-            continue
-        payload = event.payload if isinstance(event.payload, dict) else {"value": event.payload}
-        session.add(
-            BpmnMessage(
-                name=definition.name,
-                plan_id=instance.plan_id,
-                payload=payload,
-                source_instance_id=instance.id,
-                created_at=clock.now(),
-            )
-        )
-        count += 1
-    return count
 
 
 def throw(
@@ -75,8 +36,6 @@ def throw(
 
 
 def _deliver_to(session: Session, instance: ProcessInstance, message: BpmnMessage) -> bool:
-    from engine.workflow import runtime
-
     workflow = runtime.load(instance)
     event = BpmnEvent(MessageEventDefinition(message.name), payload=dict(message.payload))
     try:
@@ -84,7 +43,8 @@ def _deliver_to(session: Session, instance: ProcessInstance, message: BpmnMessag
         workflow.send_event(event)
     except WorkflowException:
         return False
-    runtime.advance(session, instance, workflow)
+    lifecycle.advance(session, instance, workflow)
+    effects.settle(session)
     if message.name in CANCELLING_MESSAGES and instance.status == InstanceStatus.COMPLETED:
         instance.status = InstanceStatus.CANCELLED
     audit.record(

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from engine.core import clock
-from engine.processes import messages
+from engine.processes import effects, lifecycle, messages
 from engine.workflow import runtime
 from models import InstanceStatus, ProcessInstance, Timer
 
@@ -38,7 +38,8 @@ def fire_instance(session: Session, instance_id: int) -> bool:
     if instance is None or instance.status != InstanceStatus.RUNNING:
         return False
     workflow = runtime.load(instance)
-    runtime.advance(session, instance, workflow)
+    lifecycle.advance(session, instance, workflow)
+    effects.settle(session)
     return True
 
 

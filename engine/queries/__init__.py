@@ -1,1 +1,10 @@
-"""queries."""
+"""Read models for pages and the API, returned as frozen dataclasses: the inbox and notices,
+the supervision matrix and dashboard, unit and instance pages, and what a task page shows
+beside its form. Queries read tables; they never load a workflow to list things and never
+change data.
+
+May import: `engine.core`, `engine.workflow`, `engine.domain`, `models`.
+
+Modules: dashboard, directory, extension_views, form_context, inbox, instance_views, notices,
+report_context, supervision, task_views, unit_views, widget_context.
+"""

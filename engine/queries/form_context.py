@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.domain.unit_plans import template_kind
-from engine.processes.tasks import TaskView
+from engine.queries.task_views import TaskView
 from models import (
     AuditEvent,
     PlanKpi,

@@ -14,8 +14,8 @@ from engine.core import clock
 from engine.core.workcalendar import business_date
 from engine.domain import rounds
 from engine.domain.status import LABELS, StageStatus, stage_status
-from engine.processes.cascade import target_units
-from models import Inspection, Plan, ProcessInstance, Report, UnitPlan
+from engine.domain.targets import target_units
+from models import Inspection, Plan, ProcessInstance, Report, Unit, UnitPlan
 
 STAGES = ("adoption", "q1", "q2", "q3", "q4", "inspection")
 STAGE_PROCESS = {
@@ -141,6 +141,62 @@ def _inspection_cell(inspection: Inspection | None, instance_id: int | None, now
     )
 
 
+@dataclass(frozen=True)
+class _Records:
+    """Every stage record of one plan, keyed for the matrix (one query per table)."""
+
+    plans: dict[int, UnitPlan]
+    reports: dict[tuple[int, str], Report]
+    inspections: dict[int, Inspection]
+    instances: dict[tuple[str, str, int], int]
+
+    @classmethod
+    def load(cls, session: Session, plan_id: int) -> _Records:
+        return cls(
+            plans={
+                p.unit_id: p
+                for p in session.scalars(select(UnitPlan).where(UnitPlan.plan_id == plan_id))
+            },
+            reports={
+                (r.unit_id, r.round_key): r
+                for r in session.scalars(select(Report).where(Report.plan_id == plan_id))
+            },
+            inspections={
+                i.unit_id: i
+                for i in session.scalars(select(Inspection).where(Inspection.plan_id == plan_id))
+            },
+            instances=_instances(session, plan_id),
+        )
+
+
+def _row(plan: Plan, unit: Unit, records: _Records, now: datetime) -> Row:
+    """One unit's row: its adoption, each quarter and its inspection."""
+    instances = records.instances
+    adopted = records.plans.get(unit.id)
+    cells: dict[str, Cell] = {
+        "adoption": _cell(
+            adopted,
+            adopted.due_date if adopted else plan.adoption_due_date,
+            adopted.submitted_at if adopted else None,
+            instances.get(("unit_plan", "", unit.id)),
+            now,
+        )
+    }
+    for key in rounds.QUARTERS:
+        report = records.reports.get((unit.id, key))
+        cells[key] = _cell(
+            report,
+            report.due_date if report else rounds.quarterly_due(plan, key),
+            report.submitted_at if report else None,
+            instances.get(("quarterly_report", key, unit.id)),
+            now,
+        )
+    cells["inspection"] = _inspection_cell(
+        records.inspections.get(unit.id), instances.get(("inspection", "", unit.id)), now
+    )
+    return Row(unit.id, unit.code, unit.name, str(unit.kind), cells)
+
+
 def build(
     session: Session,
     plan: Plan,
@@ -157,42 +213,8 @@ def build(
         if (not kind or u.kind == kind)
         and (not query or query.casefold() in u.name.casefold() or query.casefold() in u.code)
     ]
-    plans = {
-        p.unit_id: p for p in session.scalars(select(UnitPlan).where(UnitPlan.plan_id == plan.id))
-    }
-    reports = {
-        (r.unit_id, r.round_key): r
-        for r in session.scalars(select(Report).where(Report.plan_id == plan.id))
-    }
-    inspections = {
-        i.unit_id: i
-        for i in session.scalars(select(Inspection).where(Inspection.plan_id == plan.id))
-    }
-    instances = _instances(session, plan.id)
-    rows = []
-    for unit in units:
-        cells: dict[str, Cell] = {}
-        adopted = plans.get(unit.id)
-        cells["adoption"] = _cell(
-            adopted,
-            adopted.due_date if adopted else plan.adoption_due_date,
-            adopted.submitted_at if adopted else None,
-            instances.get(("unit_plan", "", unit.id)),
-            now,
-        )
-        for key in rounds.QUARTERS:
-            report = reports.get((unit.id, key))
-            cells[key] = _cell(
-                report,
-                report.due_date if report else rounds.quarterly_due(plan, key),
-                report.submitted_at if report else None,
-                instances.get(("quarterly_report", key, unit.id)),
-                now,
-            )
-        cells["inspection"] = _inspection_cell(
-            inspections.get(unit.id), instances.get(("inspection", "", unit.id)), now
-        )
-        rows.append(Row(unit.id, unit.code, unit.name, str(unit.kind), cells))
+    records = _Records.load(session, plan.id)
+    rows = [_row(plan, unit, records, now) for unit in units]
     if status:
         rows = [r for r in rows if any(c.status == status for c in r.cells.values())]
     return Matrix(rows=rows, counts=_counts(rows))

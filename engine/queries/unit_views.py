@@ -15,7 +15,7 @@ from engine.core.labels import UNIT_KIND_LABELS
 from engine.core.permissions import Actor, can_act, can_see_unit
 from engine.domain import extensions, reports, rounds, unit_plans
 from engine.domain.kpis import VERDICT_LABELS, Verdict, target_text
-from engine.processes.cascade import target_units
+from engine.domain.targets import target_units
 from engine.queries import extension_views, supervision
 from engine.queries.extension_views import ExtensionLine
 from engine.queries.supervision import Cell

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from engine.domain import aggregation, reports, rounds
 from engine.domain.kpis import target_text
 from engine.domain.status import LABELS, StageStatus
-from engine.processes.tasks import TaskView
 from engine.queries import supervision
 from engine.queries.report_context import ReportContext, report_context
+from engine.queries.task_views import TaskView
 from models import (
     AggregateReport,
     HumanTask,

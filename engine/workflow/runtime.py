@@ -1,9 +1,10 @@
-"""Run one workflow instance: start, load, advance, and save state with its projections.
+"""The adapter over SpiffWorkflow for one instance: create, load, run engine steps, save.
 
 Every save writes, in the caller's transaction: the compressed workflow state (with an
 optimistic version check), the `human_task` rows of ready user tasks, the `timer` rows of
-waiting timers, the effects scripts asked for (notifications, escalations, cascades) and
-audit events.
+waiting timers, the message outbox and subscriptions, and audit events. What scripts asked
+for while running (reminders, cascades…) is returned to the caller as `Effects`; applying
+them is `engine.processes.lifecycle`'s job, never this module's.
 """
 
 from __future__ import annotations
@@ -22,9 +23,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from engine.core import audit, clock
-from engine.processes import effects as effect_handlers
-from engine.processes import messages
-from engine.workflow import definitions
+from engine.workflow import definitions, message_index
 from engine.workflow.sandbox import Effects, collect_effects, make_script_engine
 from engine.workflow.serialization import dump_state, load_state
 from models import (
@@ -54,7 +53,7 @@ def load(instance: ProcessInstance) -> BpmnWorkflow:
     return workflow
 
 
-def start(
+def create(
     session: Session,
     process_key: str,
     *,
@@ -66,8 +65,8 @@ def start(
     actor_id: int | None = None,
     parent_instance_id: int | None = None,
     definition: ProcessDefinition | None = None,
-) -> ProcessInstance:
-    """Create an instance of the newest version of `process_key` and run it to its first wait."""
+) -> tuple[ProcessInstance, BpmnWorkflow]:
+    """Create an instance of the newest version of `process_key`, not yet run."""
     definition = definition or definitions.latest(session, process_key)
     spec, subs = definitions.specs_for(definition)
     workflow = BpmnWorkflow(spec, subs, script_engine=SCRIPT_ENGINE)
@@ -98,22 +97,13 @@ def start(
         version=definition.version,
         round=round_key,
     )
-    advance(session, instance, workflow, actor_id=actor_id, fresh=True)
-    return instance
+    return instance, workflow
 
 
-def advance(
-    session: Session,
-    instance: ProcessInstance,
-    workflow: BpmnWorkflow,
-    *,
-    actor_id: int | None = None,
-    fresh: bool = False,
-) -> Effects:
-    """Run engine steps, apply the scripts' effects and save everything in this transaction.
+def run(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow) -> Effects:
+    """Run engine steps to the next wait; return what the scripts asked for.
 
-    `fresh` marks an instance created in this transaction: it has no projection rows yet, so
-    there is nothing to read back or delete.
+    A WorkflowException puts the instance in error (with its message) instead of raising.
     """
     with collect_effects() as effects:
         try:
@@ -130,8 +120,6 @@ def advance(
                 unit_id=instance.unit_id,
                 message=instance.error_message,
             )
-    effect_handlers.apply_effects(session, instance, effects, actor_id=actor_id)
-    save(session, instance, workflow, fresh=fresh)
     return effects
 
 
@@ -149,8 +137,8 @@ def save(
     with session.no_autoflush:  # one flush at the end instead of one per query
         _project_human_tasks(session, instance, workflow, fresh)
         _index_timers(session, instance, workflow, fresh)
-        messages.collect_thrown(session, instance, workflow)
-        messages.index_subscriptions(session, instance, workflow, fresh)
+        message_index.collect_thrown(session, instance, workflow)
+        message_index.index_subscriptions(session, instance, workflow, fresh)
     session.flush()
 
 

@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session
 from engine.core import clock
 from engine.demo.bootstrap import at, prepare
 from engine.demo.simulation import ISSUE_DAY, simulate
-from engine.processes import cascade
-from engine.workflow import runtime
+from engine.processes import cascade, lifecycle
 from models import HumanTask, ProcessInstance, Unit, UnitPlan
 
 
@@ -58,11 +57,11 @@ def test_interrupted_cascade_rerun_creates_no_duplicates(session: Session) -> No
 def test_the_instance_key_is_unique_even_for_concurrent_cascades(session: Session) -> None:
     plan = _issued_plan(session)
     unit = session.scalars(select(Unit).where(Unit.code == "muong-la")).one()
-    runtime.start(session, "unit_plan", plan_id=plan.id, unit_id=unit.id,
+    lifecycle.start(session, "unit_plan", plan_id=plan.id, unit_id=unit.id,
                   data={"plan_id": plan.id}, due_date=plan.adoption_due_date)
     session.commit()
     with pytest.raises(IntegrityError):
-        runtime.start(session, "unit_plan", plan_id=plan.id, unit_id=unit.id,
+        lifecycle.start(session, "unit_plan", plan_id=plan.id, unit_id=unit.id,
                       data={"plan_id": plan.id}, due_date=plan.adoption_due_date)
     session.rollback()
 

@@ -9,8 +9,7 @@ from sqlalchemy.orm import Session
 from engine.core import clock
 from engine.demo.actors import act, adopt_plan, ready_tasks
 from engine.demo.bootstrap import at
-from engine.processes import tasks
-from engine.queries import form_context
+from engine.queries import form_context, task_views
 from models import Unit
 
 
@@ -22,7 +21,7 @@ def test_adaptation_context_names_kpis_and_template_tasks(session: Session, worl
     _, cast = world
     commune = _unit(session, "muong-la")
     task = ready_tasks(session, unit_id=commune.id, form_key="unit_plan_adapt")[0]
-    view, _ = tasks.get(session, cast.actor("unit_staff", commune.id), task.id)
+    view, _ = task_views.get(session, cast.actor("unit_staff", commune.id), task.id)
     context = form_context.for_task(session, view)
     assert context.kpis["I.1"].name == "Tỷ lệ phủ sóng 5G trên địa bàn"
     assert context.kpis["I.1"].target_text == "44,65%"
@@ -37,14 +36,14 @@ def test_returned_plan_carries_the_reviewers_comments(session: Session, world) -
     clock.set_now(at(date(2026, 1, 7), 9))
     adopt_plan(session, cast, commune, "12/KH")
     review = ready_tasks(session, unit_id=commune.id, form_key="unit_plan_review")[0]
-    view, _ = tasks.get(session, cast.actor("dost_staff", None), review.id)
+    view, _ = task_views.get(session, cast.actor("dost_staff", None), review.id)
     summary = form_context.for_task(session, view).unit_plan
     assert summary is not None and summary.plan_number == "12/KH"
     assert len(summary.kpis) == 29 and summary.due_date == date(2026, 1, 10)
     clock.set_now(at(date(2026, 1, 8), 10))
     act(session, cast, review, {"decision": "return", "comments": "Bổ sung Đề án 06"})
     adapt = ready_tasks(session, unit_id=commune.id, form_key="unit_plan_adapt")[0]
-    view, _ = tasks.get(session, cast.actor("unit_staff", commune.id), adapt.id)
+    view, _ = task_views.get(session, cast.actor("unit_staff", commune.id), adapt.id)
     note = form_context.for_task(session, view).returned
     assert note is not None and note.comments == "Bổ sung Đề án 06"
     assert note.by_name == "Chuyên viên Sở Khoa học và Công nghệ"
@@ -52,7 +51,7 @@ def test_returned_plan_carries_the_reviewers_comments(session: Session, world) -
 
 
 def test_other_processes_have_an_empty_context(session: Session, world) -> None:
-    view = tasks.TaskView(id=0, title="", process_key="province_plan", instance_id=0, unit_id=0,
+    view = task_views.TaskView(id=0, title="", process_key="province_plan", instance_id=0, unit_id=0,
                           unit_code="", unit_name="", role="", form_key="", due_date=None,
                           status="ready", claimed_by_id=None, created_at=clock.now())
     assert form_context.for_task(session, view) == form_context.FormContext()

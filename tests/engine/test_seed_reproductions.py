@@ -17,6 +17,7 @@ from engine.demo.seed_data import DATA_DIR
 from engine.domain import aggregation
 from engine.domain.unit_plans import default_content
 from engine.processes import tasks, timers
+from engine.queries import task_views
 from models import PlanKpi, Report, ReportStatus, Unit
 
 VERDICT = {"đạt": "dat", "chưa đạt": "chua_dat"}
@@ -64,7 +65,7 @@ def test_vpub_q1_report_yields_the_documents_verdicts(session: Session, world) -
     adopt(session, cast, office, content)
     fill = one(session, office, "quarterly_report_fill")
     staff = cast.actor("unit_staff", office.id)
-    data = tasks.get(session, staff, fill.id)[1]
+    data = task_views.get(session, staff, fill.id)[1]
     assert {k["code"] for k in data["kpi_results"]} == set(targets)
     actual = {k["province_kpi_ref"]: k for k in judged}
     for item in data["kpi_results"]:
@@ -110,7 +111,7 @@ def test_muong_la_adaptation_is_judged_against_its_own_targets(session: Session,
     adopt(session, cast, commune, content)
     fill = one(session, commune, "quarterly_report_fill")
     staff = cast.actor("unit_staff", commune.id)
-    data = tasks.get(session, staff, fill.id)[1]
+    data = task_views.get(session, staff, fill.id)[1]
     assert {k["code"] for k in data["kpi_results"]} == set(source["province_kpis_kept"])
     assert "TB.1" in {t["code"] for t in data["task_statuses"]}
     values = {"III.14": 80.0, "III.13": 25.0, "III.4": 97.0}

@@ -13,6 +13,7 @@ from engine.core.permissions import Actor, Grant
 from engine.demo.actors import act, adopt_plan, instance_of, ready_tasks
 from engine.demo.bootstrap import at
 from engine.processes import tasks, timers
+from engine.queries import task_views
 from models import (
     AuditEvent,
     HumanTask,
@@ -51,14 +52,14 @@ def test_cascade_starts_one_instance_per_unit_with_its_template(session: Session
     task = one_task(session, commune, "unit_plan_adapt")
     assert task.role == "unit_staff" and task.due_date == date(2026, 1, 10)
     actor = Actor(user_id=1, unit_id=commune.id, grants=(Grant("unit_staff", commune.id),))
-    _, data = tasks.get(session, actor, task.id)
+    _, data = task_views.get(session, actor, task.id)
     assert len(data["kpis"]) == 29
     assert len(data["tasks"]) == 24
     department = unit(session, "so-tai-chinh")
     dept_task = one_task(session, department, "unit_plan_adapt")
     dept_actor = Actor(user_id=1, unit_id=department.id,
                        grants=(Grant("unit_staff", department.id),))
-    assert len(tasks.get(session, dept_actor, dept_task.id)[1]["tasks"]) == 34
+    assert len(task_views.get(session, dept_actor, dept_task.id)[1]["tasks"]) == 34
 
 
 def test_adoption_on_time(session: Session, world) -> None:
@@ -95,7 +96,7 @@ def test_returned_for_revision_and_resubmitted(session: Session, world) -> None:
     assert rec.status == UnitPlanStatus.RETURNED and rec.review_comments == "Bổ sung chỉ tiêu VNeID"
     adapt = one_task(session, commune, "unit_plan_adapt")
     actor = cast.actor("unit_staff", commune.id)
-    _, data = tasks.get(session, actor, adapt.id)
+    _, data = task_views.get(session, actor, adapt.id)
     assert data["tasks"][0]["responsible"]  # the unit's earlier work comes back, not the template
     leader = cast.actor("unit_leader", commune.id)
     tasks.complete(session, actor, adapt.id, data)
@@ -181,10 +182,10 @@ def test_concurrent_double_completion_exactly_one_wins(session_factory, world) -
         commune = unit(first, "muong-la")
         task_id = one_task(first, commune, "unit_plan_adapt").id
         actor = cast.actor("unit_staff", commune.id)
-        data = tasks.get(first, actor, task_id)[1]
+        data = task_views.get(first, actor, task_id)[1]
         for item in data["tasks"]:
             item["responsible"] = "Phòng Văn hóa - Xã hội"
-        tasks.get(second, actor, task_id)  # the second user opened the same task
+        task_views.get(second, actor, task_id)  # the second user opened the same task
         second_task = second.get(HumanTask, task_id)
         second_instance = second_task.instance
         _ = second_instance.lock_version
@@ -230,7 +231,7 @@ def test_form_errors_are_in_vietnamese_and_change_nothing(session: Session, worl
     commune = unit(session, "muong-la")
     task = one_task(session, commune, "unit_plan_adapt")
     actor = cast.actor("unit_staff", commune.id)
-    data = tasks.get(session, actor, task.id)[1]
+    data = task_views.get(session, actor, task.id)[1]
     data["kpis"][0]["target_value"] = "abc"
     data["kpis"][1]["target_value"] = 150
     with pytest.raises(FieldErrors) as caught:

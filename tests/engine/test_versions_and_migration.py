@@ -15,7 +15,7 @@ from engine.core.paths import BPMN_DIR
 from engine.core.permissions import Actor, Grant
 from engine.demo.actors import act, instance_of, ready_tasks
 from engine.demo.bootstrap import at
-from engine.processes import tasks
+from engine.processes import lifecycle, tasks
 from engine.workflow import definitions, runtime
 from models import AuditEvent, HumanTask, InstanceStatus, ProcessDefinition, Unit
 from tests.engine.bpmn_edit import insert_user_task_after, remove_elements
@@ -148,7 +148,7 @@ def test_retry_a_task_in_error_after_fixing_data(session: Session, world) -> Non
     assert leader
     leader[0].data["decision"] = "maybe"
     leader[0].run()
-    runtime.advance(session, instance, workflow)
+    lifecycle.advance(session, instance, workflow)
     assert instance.status == InstanceStatus.ERROR and instance.error_message
     workflow = runtime.load(instance)
     from SpiffWorkflow.util.task import TaskState

@@ -12,8 +12,9 @@ from engine.core.errors import ConflictError, FieldErrors, PermissionDeniedError
 from engine.demo.actors import act, instance_of, ready_tasks
 from engine.demo.bootstrap import at
 from engine.demo.scripted_year import adaptation
-from engine.domain import extensions, province_plans
-from engine.processes import tasks, timers
+from engine.domain import extensions
+from engine.processes import plan_withdrawal, tasks, timers
+from engine.queries import task_views
 from models import (
     AggregateReport,
     HumanTask,
@@ -79,7 +80,7 @@ def test_quarterly_report_every_branch_and_prefill(session: Session, world) -> N
     open_q1(session)
     fill = task_of(session, commune, "quarterly_report_fill")
     staff = cast.actor("unit_staff", commune.id)
-    _, data = tasks.get(session, staff, fill.id)
+    _, data = task_views.get(session, staff, fill.id)
     assert len(data["kpi_results"]) == 29 and len(data["task_statuses"]) == 24
     data["kpi_results"][0]["actual_value"] = 50.0
     data["task_statuses"][0].update(status="done", description="Đã ban hành kế hoạch")
@@ -93,7 +94,7 @@ def test_quarterly_report_every_branch_and_prefill(session: Session, world) -> N
     act(session, cast, task_of(session, commune, "quarterly_report_review"),
         {"decision": "return", "comments": "Thiếu mô tả nhiệm vụ"})
     again = task_of(session, commune, "quarterly_report_fill")
-    assert tasks.get(session, staff, again.id)[1]["task_statuses"][0]["status"] == "done"
+    assert task_views.get(session, staff, again.id)[1]["task_statuses"][0]["status"] == "done"
     tasks.complete(session, staff, again.id, data)
     tasks.complete(session, leader, task_of(session, commune, "quarterly_report_approve").id,
                    {"decision": "approve", "report_number": "15/BC-UBND"})
@@ -109,7 +110,7 @@ def test_quarterly_report_every_branch_and_prefill(session: Session, world) -> N
     clock.set_now(at(date(2026, 5, 22), 8, 1))
     timers.tick(session)
     q2 = task_of(session, commune, "quarterly_report_fill")
-    q2_data = tasks.get(session, staff, q2.id)[1]
+    q2_data = task_views.get(session, staff, q2.id)[1]
     assert q2_data["task_statuses"][0]["status"] == "done"
     assert q2_data["kpi_results"][0]["actual_value"] == 50.0
 
@@ -126,7 +127,7 @@ def test_late_quarterly_report_is_reminded_escalated_and_marked_late(session: Se
             ProcessInstance.id).where(ProcessInstance.process_key == "quarterly_report"))))]
     assert kinds == ["reminder_before", "reminder_before", "due", "escalation"]
     act(session, cast, task_of(session, commune, "quarterly_report_fill"),
-        tasks.get(session, cast.actor("unit_staff", commune.id),
+        task_views.get(session, cast.actor("unit_staff", commune.id),
                   task_of(session, commune, "quarterly_report_fill").id)[1])
     act(session, cast, task_of(session, commune, "quarterly_report_approve"),
         {"decision": "approve"})
@@ -212,10 +213,10 @@ def test_withdrawn_plan_cancels_waiting_unit_instances(session: Session, world) 
     clock.set_now(at(date(2026, 1, 7), 9))
     adopt_and_accept(session, cast, unit(session, "muong-la"))
     with pytest.raises(PermissionDeniedError):
-        province_plans.withdraw(session, cast.actor("dost_staff", None), plan.id, "Sai sót")
+        plan_withdrawal.withdraw(session, cast.actor("dost_staff", None), plan.id, "Sai sót")
     with pytest.raises(FieldErrors):
-        province_plans.withdraw(session, cast.actor("dost_leader", None), plan.id, " ")
-    province_plans.withdraw(session, cast.actor("dost_leader", None), plan.id,
+        plan_withdrawal.withdraw(session, cast.actor("dost_leader", None), plan.id, " ")
+    plan_withdrawal.withdraw(session, cast.actor("dost_leader", None), plan.id,
                             "Ban hành lại kế hoạch")
     session.commit()
     statuses = dict(session.execute(select(ProcessInstance.status, func.count()).where(

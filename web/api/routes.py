@@ -10,8 +10,8 @@ from flask_login import current_user, login_required, logout_user
 from engine.core import accounts
 from engine.core.errors import FieldErrors
 from engine.processes import tasks
-from engine.processes.tasks import TaskView
-from engine.queries import dashboard, directory, supervision
+from engine.queries import dashboard, directory, supervision, task_views
+from engine.queries.task_views import TaskView
 from engine.workflow import forms
 from web.auth.identity import current_actor
 from web.auth.routes import BAD_CREDENTIALS, INACTIVE, sign_in
@@ -91,9 +91,9 @@ def list_tasks() -> ResponseReturnValue:
     limit = min(max(request.args.get("limit", DEFAULT_LIMIT, type=int) or 1, 1), MAX_LIMIT)
     offset = max(request.args.get("offset", 0, type=int) or 0, 0)
     session, actor = db_session(), current_actor()
-    rows = tasks.inbox(session, actor, limit=limit, offset=offset)
+    rows = task_views.inbox(session, actor, limit=limit, offset=offset)
     response: Response = jsonify([_task_json(r) for r in rows])
-    response.headers["X-Total-Count"] = str(tasks.inbox_count(session, actor))
+    response.headers["X-Total-Count"] = str(task_views.inbox_count(session, actor))
     return response
 
 
@@ -101,7 +101,7 @@ def list_tasks() -> ResponseReturnValue:
 @login_required
 def show_task(task_id: int) -> ResponseReturnValue:
     """Return a task with its JSON Schema (`form`) and current data (`data`)."""
-    view, data = tasks.get(db_session(), current_actor(), task_id)
+    view, data = task_views.get(db_session(), current_actor(), task_id)
     schema = forms.load(view.form_key).schema
     return jsonify({**_task_json(view), "form": schema, "data": data,
                     "status": view.status})
@@ -115,7 +115,7 @@ def complete_task(task_id: int) -> ResponseReturnValue:
     if body is None:
         return error("Dữ liệu biểu mẫu phải là một đối tượng JSON", 400)
     session, actor = db_session(), current_actor()
-    view, _ = tasks.get(session, actor, task_id)
+    view, _ = task_views.get(session, actor, task_id)
     data = forms.coerce(forms.load(view.form_key).schema, body)
     try:
         done = tasks.complete(session, actor, task_id, data)
@@ -123,7 +123,7 @@ def complete_task(task_id: int) -> ResponseReturnValue:
         session.rollback()
         return error("Dữ liệu nhập chưa hợp lệ", 400, fields=exc.errors)
     session.commit()
-    return jsonify({**_task_json(done), "status": done.status})
+    return jsonify({**_task_json(task_views.one(session, actor, done.id)), "status": done.status})
 
 
 @bp.get("/status")

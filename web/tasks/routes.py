@@ -13,8 +13,8 @@ from engine.core.errors import FieldErrors
 from engine.core.labels import process_label, role_label
 from engine.core.permissions import Actor, can_act
 from engine.processes import tasks
-from engine.processes.tasks import TaskView
-from engine.queries import form_context, inbox, widget_context
+from engine.queries import form_context, inbox, task_views, widget_context
+from engine.queries.task_views import TaskView
 from engine.workflow import forms
 from models import HumanTaskStatus
 from web import forms_binding
@@ -69,7 +69,7 @@ def render_task(view: TaskView, data: dict[str, Any], errors: dict[str, str],
 @login_required
 def show_task(task_id: int) -> ResponseReturnValue:
     """Show a task's form, prefilled with its draft or the domain's starting data."""
-    view, data = tasks.get(db_session(), current_actor(), task_id)
+    view, data = task_views.get(db_session(), current_actor(), task_id)
     return render_task(view, data, {})
 
 
@@ -85,7 +85,7 @@ def _submitted(form_key: str) -> dict[str, Any]:
 def submit_task(task_id: int) -> ResponseReturnValue:
     """Save the form as a draft, add an editor row, or complete the task."""
     session, actor = db_session(), current_actor()
-    view, _ = tasks.get(session, actor, task_id)
+    view, _ = task_views.get(session, actor, task_id)
     data = _submitted(view.form_key)
     action = request.form.get("action", "complete")
     if action in ("draft", "add_task"):
@@ -119,7 +119,7 @@ def _back() -> str:
 def claim_task(task_id: int) -> ResponseReturnValue:
     """Take a task so colleagues see I am handling it."""
     session, actor = db_session(), current_actor()
-    view, _ = tasks.get(session, actor, task_id)
+    view, _ = task_views.get(session, actor, task_id)
     tasks.claim(session, actor, task_id)
     session.commit()
     flash(f"Đã nhận xử lý: {view.title}", "success")
@@ -131,7 +131,7 @@ def claim_task(task_id: int) -> ResponseReturnValue:
 def release_task(task_id: int) -> ResponseReturnValue:
     """Hand a task I took back to my colleagues."""
     session, actor = db_session(), current_actor()
-    view, _ = tasks.get(session, actor, task_id)
+    view, _ = task_views.get(session, actor, task_id)
     tasks.release(session, actor, task_id)
     session.commit()
     flash(f"Đã trả lại công việc cho nhóm: {view.title}", "info")

@@ -1,0 +1,100 @@
+"""What moves one instance: start it, advance it after an event, and queue what it asked for.
+
+`start` and `advance` run the instance through `engine.workflow.runtime` (engine steps, then
+one save with its projections) and write the reminders its scripts asked for. Effects that
+start *other* instances (cascades, aggregations, inspections) are not run here — that would
+make starting an instance start instances, a cycle — but queued on the session; the command
+that caused them drains the queue with `engine.processes.effects.settle` before it returns,
+in the same transaction. A commit with undrained effects is refused (a programming error).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from engine.processes import reminders
+from engine.workflow import runtime
+from engine.workflow.sandbox import Effects
+from models import ProcessDefinition, ProcessInstance
+
+PENDING_KEY = "plancascade.pending_effects"
+
+
+@dataclass(frozen=True)
+class Pending:
+    """Effects of one instance's run that start other instances, waiting for `settle`."""
+
+    instance_id: int
+    plan_id: int
+    actor_id: int | None
+    effects: Effects
+
+
+def start(
+    session: Session,
+    process_key: str,
+    *,
+    plan_id: int,
+    unit_id: int,
+    data: Mapping[str, Any],
+    round_key: str = "",
+    due_date: date | None = None,
+    actor_id: int | None = None,
+    parent_instance_id: int | None = None,
+    definition: ProcessDefinition | None = None,
+) -> ProcessInstance:
+    """Create an instance of the newest version of `process_key` and run it to its first wait."""
+    instance, workflow = runtime.create(
+        session,
+        process_key,
+        plan_id=plan_id,
+        unit_id=unit_id,
+        data=data,
+        round_key=round_key,
+        due_date=due_date,
+        actor_id=actor_id,
+        parent_instance_id=parent_instance_id,
+        definition=definition,
+    )
+    advance(session, instance, workflow, actor_id=actor_id, fresh=True)
+    return instance
+
+
+def advance(
+    session: Session,
+    instance: ProcessInstance,
+    workflow: BpmnWorkflow,
+    *,
+    actor_id: int | None = None,
+    fresh: bool = False,
+) -> Effects:
+    """Run engine steps, write reminders, save, and queue effects that start instances.
+
+    `fresh` marks an instance created in this transaction: it has no projection rows yet.
+    """
+    effects = runtime.run(session, instance, workflow)
+    reminders.send(session, instance, effects)
+    if effects.cascades or effects.aggregations or effects.inspections:
+        pending(session).append(Pending(instance.id, instance.plan_id, actor_id, effects))
+    runtime.save(session, instance, workflow, fresh=fresh)
+    return effects
+
+
+def pending(session: Session) -> list[Pending]:
+    """Return the session's queue of effects waiting for `settle` (created on first use)."""
+    queue: list[Pending] = session.info.setdefault(PENDING_KEY, [])
+    return queue
+
+
+@event.listens_for(Session, "before_commit")
+def _refuse_unsettled(session: Session) -> None:
+    if session.info.get(PENDING_KEY):
+        session.info[PENDING_KEY] = []
+        raise RuntimeError("effects queued by an instance were not settled before commit")

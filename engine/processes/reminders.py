@@ -1,0 +1,76 @@
+"""Reminders and escalations a running instance's scripts asked for, written to the outbox
+(`notification` rows) in the caller's transaction.
+
+A unit that has already sent its stage (and waits for Sở KHCN) is neither reminded nor
+escalated: the delay is then Sở KHCN's, not the unit's.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from engine.core import audit, clock
+from engine.core.notice_texts import message_for
+from engine.domain.submissions import already_submitted
+from engine.workflow.sandbox import Effects
+from models import Notification, ProcessInstance, Unit
+
+
+def send(session: Session, instance: ProcessInstance, effects: Effects) -> None:
+    """Write the reminders and escalations of `effects`, unless the unit already sent its stage."""
+    if not (effects.notifications or effects.escalations):
+        return
+    if already_submitted(session, instance):
+        audit.record(
+            session,
+            "reminder.skipped",
+            instance_id=instance.id,
+            unit_id=instance.unit_id,
+            reason="submitted",
+        )
+        return
+    _reminders(session, instance, effects)
+
+
+def _notify(
+    session: Session, instance: ProcessInstance, unit_id: int, role: str, kind: str, text: str
+) -> None:
+    session.add(
+        Notification(
+            instance_id=instance.id,
+            unit_id=unit_id,
+            recipient_role=role,
+            kind=kind,
+            message=text,
+            created_at=clock.now(),
+        )
+    )
+
+
+def _reminders(session: Session, instance: ProcessInstance, effects: Effects) -> None:
+    unit = session.get(Unit, instance.unit_id)
+    assert unit is not None
+    due = instance.due_date.strftime("%d/%m/%Y") if instance.due_date else "?"
+    for roles, kind in effects.notifications:
+        text = message_for(kind, unit.name, instance.process_key, due)
+        for role in roles:
+            _notify(session, instance, unit.id, role, kind, text)
+        audit.record(
+            session,
+            "reminder.sent",
+            instance_id=instance.id,
+            unit_id=unit.id,
+            kind=kind,
+            roles=list(roles),
+        )
+    for role in effects.escalations:
+        if role == "parent_leader" and unit.parent_id is not None:
+            text = message_for("escalation_parent", unit.name, instance.process_key, due)
+            _notify(session, instance, unit.parent_id, "unit_leader", "escalation", text)
+        else:
+            text = message_for("escalation", unit.name, instance.process_key, due)
+            _notify(session, instance, unit.id, role, "escalation", text)
+        instance.escalated_at = clock.now()
+        audit.record(
+            session, "instance.escalated", instance_id=instance.id, unit_id=unit.id, role=role
+        )
