@@ -53,6 +53,7 @@ def run(units: int, extra_timers: int, folder: Path) -> None:
     samples = []
     for task in ready:
         unit = session.get(Unit, task.unit_id)
+        assert unit is not None
         data = default_content(session, plan.id, unit)
         for item in data["tasks"]:
             item["responsible"] = "Văn phòng"

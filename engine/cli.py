@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TextIO
 
 from engine.core import clock
+from engine.core.errors import FieldErrors, PlancascadeError
 
 
 def _session(url: str | None = None):  # type: ignore[no-untyped-def]
@@ -75,6 +78,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if not 0 <= args.late_fraction <= 1:
         print("--late-fraction phải nằm trong khoảng 0..1", file=sys.stderr)
         return 2
+    if not 2000 <= args.year <= 2100:
+        print("--year phải nằm trong khoảng 2000..2100", file=sys.stderr)
+        return 2
     with tempfile.TemporaryDirectory() as folder:
         url = args.database or f"sqlite:///{Path(folder) / 'simulation.db'}"
         engine, session = _session(url)
@@ -87,6 +93,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
                 late_fraction=args.late_fraction,
                 seed=args.seed,
                 progress=progress,
+                year=args.year,
             )
         engine.dispose()
     print(json.dumps(result, ensure_ascii=False))
@@ -116,8 +123,162 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0 if all_ok else 1
 
 
+def read_password(stdin: TextIO | None = None) -> str:
+    """Ask for a password twice on a terminal; otherwise read the first line of standard input."""
+    stream = stdin or sys.stdin
+    if stream.isatty():
+        first = getpass.getpass("Mật khẩu: ")
+        if getpass.getpass("Nhập lại mật khẩu: ") != first:
+            raise FieldErrors({"password": "Hai lần nhập mật khẩu không khớp"})
+        return first
+    return stream.readline().rstrip("\r\n")
+
+
+def _account_command(args: argparse.Namespace) -> int:
+    """create-admin and set-password: read the password, act, print the outcome."""
+    from engine.admin import first_run
+    from engine.core import schema
+
+    engine, session = _session()
+    schema.upgrade(engine)
+    with session:
+        try:
+            password = read_password()
+            if args.command == "create-admin":
+                row = first_run.create_admin(
+                    session, args.username, password, full_name=args.name, unit_code=args.unit
+                )
+                message = f"Đã tạo tài khoản quản trị {row.username} ({row.unit_name})."
+            else:
+                first_run.set_password(session, args.username, password)
+                message = f"Đã đặt mật khẩu cho {args.username.strip()}."
+            session.commit()
+        except FieldErrors as exc:
+            for text in exc.errors.values():
+                print(f"Lỗi: {text}", file=sys.stderr)
+            return 2
+        except PlancascadeError as exc:
+            print(f"Lỗi: {exc.message}", file=sys.stderr)
+            return 2
+    print(message, file=sys.stderr)
+    return 0
+
+
+def _import_workbook(args: argparse.Namespace, act: Callable[[Any, bytes], Any]) -> Any:
+    """Read `args.file`, run `act(session, bytes)` and commit; print errors and return None."""
+    from engine.core import schema
+    from engine.core.spreadsheets import WorkbookRefused
+
+    try:
+        data = _read_upload(Path(args.file))
+    except OSError as exc:
+        print(f"Lỗi: không đọc được tệp {args.file}: {exc.strerror}", file=sys.stderr)
+        return None
+    engine, session = _session()
+    schema.upgrade(engine)
+    with session:
+        try:
+            result = act(session, data)
+            session.commit()
+        except WorkbookRefused as exc:
+            for problem in exc.problems:
+                print(f"Lỗi: {problem}", file=sys.stderr)
+            return None
+    return result
+
+
+def cmd_import_units(args: argparse.Namespace) -> int:
+    """Import units and accounts from an .xlsx; print what changed, or every error and exit 2."""
+    from engine.admin import unit_import
+
+    action = unit_import.preview if args.dry_run else unit_import.run
+    result = _import_workbook(args, lambda session, data: action(session, data, None))
+    if result is None:
+        return 2
+    print(json.dumps({**result.summary(), "applied": result.applied}, ensure_ascii=False))
+    return 0
+
+
+def cmd_import_plan(args: argparse.Namespace) -> int:
+    """Import a year's plan from its annex workbook; print what it holds and the targets to set."""
+    from engine.processes import plan_import
+
+    result = _import_workbook(
+        args,
+        lambda session, data: (
+            plan_import.preview(session, data)
+            if args.dry_run
+            else plan_import.run(session, data, None)
+        ),
+    )
+    if result is None:
+        return 2
+    for problem in result.flagged:
+        print(f"Cần xem lại: {problem}", file=sys.stderr)
+    summary = {
+        "year": result.year,
+        "title": result.title,
+        "kpis": result.kpis,
+        "tasks": result.tasks,
+        "templates": result.templates,
+        "flagged": len(result.flagged),
+        "replaces_draft": result.replaces_draft,
+        "plan_id": result.plan_id,
+    }
+    print(json.dumps(summary, ensure_ascii=False))
+    return 0
+
+
+def cmd_export_plan(args: argparse.Namespace) -> int:
+    """Write a year's plan to an .xlsx in the layout import-plan reads."""
+    from sqlalchemy import select
+
+    from engine.queries.plan_export import plan_workbook
+    from models import Plan
+
+    engine, session = _session()
+    with session:
+        plan = session.scalars(
+            select(Plan).where(Plan.year == args.year).order_by(Plan.id.desc())
+        ).first()
+        if plan is None:
+            print(f"Lỗi: không có kế hoạch năm {args.year}", file=sys.stderr)
+            return 2
+        Path(args.file).write_bytes(plan_workbook(plan))
+    print(f"Đã ghi kế hoạch năm {args.year} vào {args.file}.", file=sys.stderr)
+    return 0
+
+
+def _read_upload(path: Path) -> bytes:
+    """Read at most one byte past the size limit (the import refuses larger files)."""
+    from engine.core.spreadsheets import MAX_BYTES
+
+    with path.open("rb") as handle:
+        return handle.read(MAX_BYTES + 1)
+
+
+def _warn_without_admin() -> None:
+    """Say how to create the first administrator when the database has none."""
+    from engine.admin import first_run
+
+    try:
+        engine, session = _session()
+        with session:
+            missing = first_run.admin_count(session) == 0
+        engine.dispose()
+    except Exception:  # noqa: BLE001 - no schema yet: the web app reports it on its own
+        return
+    if missing:
+        print(
+            "Chưa có tài khoản quản trị. Hãy tạo tài khoản đầu tiên:\n"
+            '  plancascade create-admin TEN_DANG_NHAP --name "Họ và tên"',
+            file=sys.stderr,
+        )
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Run the web app on gunicorn (a production WSGI server)."""
+    _warn_without_admin()
     command = [
         "gunicorn",
         "--workers",
@@ -130,10 +291,34 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0  # pragma: no cover - execvp does not return
 
 
+def _add_first_run(sub: Any) -> None:
+    admin = sub.add_parser("create-admin", help="tạo tài khoản quản trị đầu tiên")
+    admin.add_argument("username")
+    admin.add_argument("--name", default="", help="họ và tên")
+    admin.add_argument("--unit", help="mã đơn vị (mặc định: đơn vị quản trị hệ thống)")
+    admin.set_defaults(func=_account_command)
+    password = sub.add_parser("set-password", help="đặt mật khẩu cho một tài khoản")
+    password.add_argument("username")
+    password.set_defaults(func=_account_command)
+    units = sub.add_parser("import-units", help="nhập đơn vị và tài khoản từ tệp Excel")
+    units.add_argument("file")
+    units.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi")
+    units.set_defaults(func=cmd_import_units)
+    plan = sub.add_parser("import-plan", help="nhập kế hoạch của tỉnh từ tệp Excel")
+    plan.add_argument("file")
+    plan.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi")
+    plan.set_defaults(func=cmd_import_plan)
+    export = sub.add_parser("export-plan", help="xuất kế hoạch của một năm ra tệp Excel")
+    export.add_argument("year", type=int)
+    export.add_argument("file")
+    export.set_defaults(func=cmd_export_plan)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of `plancascade`."""
     parser = argparse.ArgumentParser(prog="plancascade", description="Kế hoạch CĐS Sơn La")
     sub = parser.add_subparsers(dest="command", required=True)
+    _add_first_run(sub)
     init = sub.add_parser("init", help="tạo/nâng cấp cơ sở dữ liệu")
     init.add_argument("--demo", action="store_true", help="nạp dữ liệu mẫu năm 2026")
     init.add_argument("--now", help="đồng hồ giả lập (ISO)")
@@ -147,7 +332,9 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--units", type=int, default=90)
     sim.add_argument("--late-fraction", type=float, default=0.2)
     sim.add_argument("--seed", type=int, default=1)
-    sim.add_argument("--year", type=int, default=2026, choices=[2026])
+    sim.add_argument(
+        "--year", type=int, default=2026, help="năm mô phỏng (kế hoạch mẫu được chuyển sang năm đó)"
+    )
     sim.add_argument("--database", help="URL cơ sở dữ liệu (mặc định: tệp SQLite tạm)")
     sim.set_defaults(func=cmd_simulate)
     val = sub.add_parser("validate", help="kiểm tra tệp BPMN")

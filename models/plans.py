@@ -80,6 +80,8 @@ class PlanKpi(Base):
     target_unit: Mapped[str | None] = mapped_column(String(20))
     comparator: Mapped[str | None] = mapped_column(String(4))
     lead: Mapped[str | None] = mapped_column(Text)
+    coordinating: Mapped[str | None] = mapped_column(Text)
+    baseline_text: Mapped[str | None] = mapped_column(Text)  # "Kết quả năm <Y-1>", as written
 
     plan: Mapped[Plan] = relationship(back_populates="kpis")
 

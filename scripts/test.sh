@@ -7,7 +7,7 @@ python3 -m pip install -q --disable-pip-version-check -e ".[test]"
 bash scripts/browser.sh >&2
 
 echo "== Kiểm tra mã nguồn (ruff, mypy)"
-python3 -m ruff check engine models bench
+python3 -m ruff check engine models web tests bench
 python3 -m mypy
 
 echo "== Bộ kiểm thử trên SQLite"

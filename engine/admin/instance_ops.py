@@ -8,14 +8,14 @@ from sqlalchemy.orm import Session
 
 from engine.core import audit, clock
 from engine.core.errors import ConflictError, FieldErrors, NotFoundError, PermissionDeniedError
-from engine.core.permissions import Actor
+from engine.core.permissions import Actor, may_administer
 from engine.processes import effects, lifecycle
 from engine.workflow import runtime
 from models import InstanceStatus, ProcessInstance
 
 
 def _admin_instance(session: Session, actor: Actor, instance_id: int) -> ProcessInstance:
-    if not actor.is_admin:
+    if not may_administer(actor):
         raise PermissionDeniedError("Chỉ quản trị hệ thống được thực hiện thao tác này")
     instance = session.get(ProcessInstance, instance_id)
     if instance is None:

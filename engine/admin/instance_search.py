@@ -13,18 +13,11 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from engine.core.errors import NotFoundError
+from engine.core.labels import AUDIT_ACTION_LABELS, INSTANCE_STATUS_LABELS, ROUND_LABELS
 from engine.core.pagination import Page, paginate
-from engine.domain import rounds
-from engine.queries.instance_views import INSTANCE_STATUS_LABELS, SYSTEM_NAME, describe
-from models import (
-    AuditEvent,
-    HumanTask,
-    HumanTaskStatus,
-    ProcessDefinition,
-    ProcessInstance,
-    Unit,
-    User,
-)
+from engine.queries import instance_views
+from engine.queries.instance_views import HistoryEntry
+from models import HumanTask, HumanTaskStatus, ProcessDefinition, ProcessInstance, Unit
 
 # A dry run loads each workflow: previews are bounded per request.
 MAX_BATCH = 500
@@ -65,7 +58,7 @@ class InstanceRow:
     @property
     def round_label(self) -> str:
         """Return the Vietnamese name of the instance's round ("" when it has none)."""
-        return rounds.ROUND_LABELS.get(self.round_key, self.round_key)
+        return ROUND_LABELS.get(self.round_key, self.round_key)
 
 
 def _statement(query: InstanceQuery) -> Select:  # type: ignore[type-arg]
@@ -135,23 +128,10 @@ def matching_ids(session: Session, query: InstanceQuery, limit: int = MAX_BATCH)
     return list(session.scalars(stmt))
 
 
-ADMIN_ACTIONS: dict[str, str] = {
-    "instance.migrated": "Chuyển phiên bản quy trình",
-    "instance.suspended": "Tạm dừng quy trình",
-    "instance.resumed": "Tiếp tục quy trình",
-    "instance.retried": "Chạy lại bước lỗi",
-    "instance.cancelled": "Hủy quy trình",
-}
-
-
-@dataclass(frozen=True)
-class HistoryLine:
-    """One audit event of an instance, in Vietnamese."""
-
-    at: datetime
-    who: str
-    what: str
-    detail: str
+ADMIN_ACTIONS = frozenset({
+    "instance.migrated", "instance.suspended", "instance.resumed", "instance.retried",
+    "instance.cancelled",
+})
 
 
 def _admin_detail(action: str, details: dict[str, Any]) -> str:
@@ -170,22 +150,15 @@ def find(session: Session, instance_id: int) -> InstanceRow:
     return page.rows[0]
 
 
-def history(session: Session, instance_id: int, limit: int = 100) -> list[HistoryLine]:
+def _describe(action: str, details: dict[str, Any], title: str) -> tuple[str, str]:
+    """Describe an audit event as the instance page does, support actions included."""
+    if action in ADMIN_ACTIONS:
+        return AUDIT_ACTION_LABELS[action], _admin_detail(action, details)
+    return instance_views.describe(action, details, title)
+
+
+def history(session: Session, instance_id: int, limit: int = 100) -> list[HistoryEntry]:
     """Return the newest audit events of an instance, newest first, support actions included."""
-    rows = session.execute(
-        select(AuditEvent, User.full_name, HumanTask.title)
-        .outerjoin(User, User.id == AuditEvent.actor_id)
-        .outerjoin(HumanTask, HumanTask.id == AuditEvent.human_task_id)
-        .where(AuditEvent.instance_id == instance_id)
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .limit(limit)
+    return instance_views.trail(
+        session, instance_id, describer=_describe, newest_first=True, limit=limit
     )
-    lines = []
-    for event, name, title in rows:
-        details = event.details or {}
-        if event.action in ADMIN_ACTIONS:
-            what, detail = ADMIN_ACTIONS[event.action], _admin_detail(event.action, details)
-        else:
-            what, detail = describe(event.action, details, title or "")
-        lines.append(HistoryLine(event.at, name or SYSTEM_NAME, what, detail))
-    return lines

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from engine.core import audit
 from engine.core.errors import NotFoundError, PermissionDeniedError
-from engine.core.permissions import Actor
+from engine.core.permissions import Actor, may_administer
 from engine.processes import effects, lifecycle
 from engine.workflow import definitions, runtime
 from engine.workflow.serialization import SERIALIZER
@@ -161,7 +161,7 @@ def migrate(
     session: Session, actor: Actor, instance_ids: Iterable[int], definition_id: int
 ) -> MigrationResult:
     """Migrate each instance that can be; refused ones stay untouched. Admin only; audited."""
-    if not actor.is_admin:
+    if not may_administer(actor):
         raise PermissionDeniedError("Chỉ quản trị hệ thống được chuyển phiên bản quy trình")
     target = _target(session, definition_id)
     result = MigrationResult()

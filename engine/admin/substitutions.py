@@ -7,7 +7,7 @@ creates, lists and revokes them, with Vietnamese checks, and audits every change
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Literal
 
 from sqlalchemy import Select, or_, select
@@ -15,16 +15,12 @@ from sqlalchemy.orm import Session, aliased
 
 from engine.core import audit, clock
 from engine.core.errors import FieldErrors, NotFoundError
+from engine.core.formatting import parse_date
+from engine.core.labels import SUBSTITUTION_STATE_LABELS
 from engine.core.pagination import Page, paginate
 from models import Substitution, Unit, User
 
 State = Literal["upcoming", "active", "ended"]
-STATE_LABELS: dict[str, str] = {
-    "upcoming": "Sắp hiệu lực",
-    "active": "Đang hiệu lực",
-    "ended": "Đã kết thúc",
-}
-DATE_FORMAT = "%d/%m/%Y"
 
 
 @dataclass(frozen=True)
@@ -44,17 +40,7 @@ class SubstitutionRow:
     @property
     def state_label(self) -> str:
         """Return the Vietnamese name of the state."""
-        return STATE_LABELS[self.state]
-
-
-def parse_date(text: str | date | None) -> date | None:
-    """Read a dd/mm/yyyy date (a date passes through); None when blank or malformed."""
-    if isinstance(text, date):
-        return text
-    try:
-        return datetime.strptime((text or "").strip(), DATE_FORMAT).date()
-    except ValueError:
-        return None
+        return SUBSTITUTION_STATE_LABELS[self.state]
 
 
 def _state(row: Substitution, today: date) -> State:

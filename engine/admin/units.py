@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from engine.core import audit
 from engine.core.errors import FieldErrors, NotFoundError
-from engine.core.labels import UNIT_KIND_LABELS
+from engine.core.labels import unit_kind_label
 from engine.core.pagination import Page, paginate
 from models import Unit, UnitKind, User
 
@@ -78,7 +78,7 @@ def _row(record: Any) -> UnitRow:
         code=unit.code,
         name=unit.name,
         kind=str(unit.kind),
-        kind_label=UNIT_KIND_LABELS.get(str(unit.kind), str(unit.kind)),
+        kind_label=unit_kind_label(unit.kind),
         subkind=unit.subkind,
         parent_id=unit.parent_id,
         parent_name=parent_name,
@@ -230,7 +230,7 @@ def _apply(unit: Unit, data: UnitInput) -> dict[str, Any]:
     return changes
 
 
-def create(session: Session, actor_id: int, data: UnitInput) -> UnitRow:
+def create(session: Session, actor_id: int | None, data: UnitInput) -> UnitRow:
     """Create a unit after validating its code, kind and parent; audited."""
     data = _clean(data)
     _validate(session, data, None)
@@ -244,7 +244,7 @@ def create(session: Session, actor_id: int, data: UnitInput) -> UnitRow:
     return get(session, unit.id)
 
 
-def update(session: Session, actor_id: int, unit_id: int, data: UnitInput) -> UnitRow:
+def update(session: Session, actor_id: int | None, unit_id: int, data: UnitInput) -> UnitRow:
     """Change a unit (deactivating it only when no active user or sub-unit remains); audited."""
     unit = session.get(Unit, unit_id)
     if unit is None:

@@ -176,7 +176,7 @@ def _check_identity(session: Session, data: UserInput, user: User | None) -> dic
 
 
 def _check_membership(
-    session: Session, actor_id: int, data: UserInput, user: User | None
+    session: Session, actor_id: int | None, data: UserInput, user: User | None
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
     unit = session.get(Unit, data.unit_id) if data.unit_id is not None else None
@@ -233,7 +233,7 @@ def _set_roles(user: User, roles: tuple[str, ...]) -> None:
 
 
 def create(
-    session: Session, actor_id: int, data: UserInput, password: str | None = None
+    session: Session, actor_id: int | None, data: UserInput, password: str | None = None
 ) -> tuple[UserRow, str | None]:
     """Create an account; return it and the generated password when none was given (shown once)."""
     data = _clean(data)
@@ -266,7 +266,7 @@ def create(
     return get(session, user.id), generated
 
 
-def _release_claims(session: Session, actor_id: int, user: User) -> int:
+def _release_claims(session: Session, actor_id: int | None, user: User) -> int:
     """Hand the tasks a deactivated user had claimed back to their colleagues."""
     claimed = list(
         session.scalars(
@@ -289,7 +289,7 @@ def _release_claims(session: Session, actor_id: int, user: User) -> int:
     return len(claimed)
 
 
-def update(session: Session, actor_id: int, user_id: int, data: UserInput) -> UserRow:
+def update(session: Session, actor_id: int | None, user_id: int, data: UserInput) -> UserRow:
     """Change an account (unit, roles, active...); deactivating releases its claimed tasks."""
     user = _user(session, user_id)
     data = _clean(data)
@@ -321,7 +321,7 @@ def update(session: Session, actor_id: int, user_id: int, data: UserInput) -> Us
 
 
 def reset_password(
-    session: Session, actor_id: int, user_id: int, password: str | None = None
+    session: Session, actor_id: int | None, user_id: int, password: str | None = None
 ) -> str | None:
     """Set a new password (or generate one, returned to show once); old sessions end."""
     user = _user(session, user_id)

@@ -4,6 +4,6 @@ the database connection and its schema.
 
 May import: `models` only (never another engine sub-package).
 
-Modules: accounts, audit, calendars, clock, db, errors, labels, notice_texts, pagination,
-paths, permissions, schema, secrets_file, workcalendar.
+Modules: accounts, audit, calendars, clock, db, errors, formatting, labels, notice_texts,
+pagination, paths, permissions, schema, secrets_file, workcalendar.
 """

@@ -1,4 +1,10 @@
-"""Vietnamese names of roles, processes and notification kinds, shown wherever users read them."""
+"""Vietnamese names of the codes users read: roles, unit kinds, processes and their rounds,
+statuses, verdicts, decisions and audit actions. One table per concept, used by every page,
+notification and report that shows it.
+
+Keys are the codes' string values (the enums of `models` and of `engine.domain` are `StrEnum`s,
+so a member looks a label up as well as its value); the modules keep the codes themselves.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,14 @@ ROLE_LABELS: dict[str, str] = {
     "admin": "Quản trị hệ thống",
 }
 
+UNIT_KIND_LABELS: dict[str, str] = {
+    "province": "Cấp tỉnh",
+    "department": "Sở, ban, ngành",
+    "commune": "Xã, phường",
+    "internal": "Bộ phận trực thuộc",
+    "other": "Khác",
+}
+
 PROCESS_LABELS: dict[str, str] = {
     "province_plan": "Kế hoạch của tỉnh",
     "unit_plan": "Kế hoạch của đơn vị",
@@ -21,18 +35,139 @@ PROCESS_LABELS: dict[str, str] = {
     "aggregation": "Tổng hợp báo cáo",
 }
 
+# What a process asks the unit to send, as notifications write it inside a sentence
+# ("Nhắc việc: {đơn vị} cần gửi {…} trước ngày …").
+STAGE_DOCUMENT_LABELS: dict[str, str] = {
+    "unit_plan": "kế hoạch chuyển đổi số của đơn vị",
+    "quarterly_report": "báo cáo quý",
+    "inspection": "báo cáo khắc phục sau kiểm tra",
+    "province_plan": "kế hoạch chuyển đổi số của tỉnh",
+    "internal_report": "báo cáo của phòng, ban gửi UBND xã",
+    "aggregation": "báo cáo tổng hợp của tỉnh",
+}
+
+ROUND_LABELS: dict[str, str] = {
+    "adoption": "Xây dựng kế hoạch",
+    "q1": "Quý I",
+    "q2": "Quý II",
+    "q3": "Quý III",
+    "q4": "Quý IV",
+    "inspection": "Kiểm tra",
+    "year": "Cả năm",
+}
+
 NOTICE_LABELS: dict[str, str] = {
     "reminder_before": "Nhắc việc",
     "due": "Đến hạn",
     "escalation": "Báo cáo chậm trễ",
 }
 
-UNIT_KIND_LABELS: dict[str, str] = {
-    "province": "Cấp tỉnh",
-    "department": "Sở, ban, ngành",
-    "commune": "Xã, phường",
-    "internal": "Bộ phận trực thuộc",
-    "other": "Khác",
+# engine.domain.status.StageStatus: a deadline-bearing stage in the supervision matrix.
+STAGE_STATUS_LABELS: dict[str, str] = {
+    "done_on_time": "Hoàn thành đúng hạn",
+    "done_late": "Hoàn thành quá hạn",
+    "in_progress": "Đang thực hiện trong hạn",
+    "overdue": "Quá hạn",
+    "not_started": "Chưa bắt đầu",
+}
+
+# The same, as a matrix cell writes it in short.
+STAGE_STATUS_SHORT_LABELS: dict[str, str] = {
+    "done_on_time": "Đúng hạn",
+    "done_late": "Xong, quá hạn",
+    "in_progress": "Trong hạn",
+    "overdue": "Quá hạn",
+    "not_started": "Chưa bắt đầu",
+}
+
+# models.InstanceStatus: a process instance.
+INSTANCE_STATUS_LABELS: dict[str, str] = {
+    "running": "Đang thực hiện",
+    "completed": "Đã kết thúc",
+    "suspended": "Tạm dừng",
+    "cancelled": "Đã hủy",
+    "error": "Lỗi",
+}
+
+# A unit plan or report record on the unit's page (not started yet, or its record's status).
+RECORD_STATUS_LABELS: dict[str, str] = {
+    "not_started": "Chưa bắt đầu",
+    "draft": "Đang soạn thảo, chờ lãnh đạo duyệt",
+    "approved": "Đã gửi, chờ Sở KHCN tiếp nhận",
+    "returned": "Bị trả lại để chỉnh sửa",
+    "accepted": "Sở KHCN đã tiếp nhận",
+}
+
+# A province plan's lifecycle.
+PLAN_STATUS_LABELS: dict[str, str] = {
+    "draft": "Đang soạn thảo",
+    "issued": "Đã ban hành",
+    "withdrawn": "Đã thu hồi",
+}
+
+# A task of a unit's plan, as its quarterly report tells its progress.
+PLAN_TASK_STATUS_LABELS: dict[str, str] = {
+    "done": "Đã hoàn thành",
+    "in_progress": "Đang thực hiện",
+    "not_started": "Chưa thực hiện",
+}
+
+# models.ExtensionStatus: a request for more time.
+EXTENSION_STATUS_LABELS: dict[str, str] = {
+    "pending": "Chờ Sở KHCN xem xét",
+    "approved": "Đã chấp thuận",
+    "refused": "Không chấp thuận",
+}
+
+# A substitution (ủy quyền) by its dates against today.
+SUBSTITUTION_STATE_LABELS: dict[str, str] = {
+    "upcoming": "Sắp hiệu lực",
+    "active": "Đang hiệu lực",
+    "ended": "Đã kết thúc",
+}
+
+# engine.domain.kpis.Verdict: a KPI result against its target.
+VERDICT_LABELS: dict[str, str] = {"dat": "Đạt", "chua_dat": "Chưa đạt"}
+
+COMPARATOR_LABELS: dict[str, str] = {">=": "≥", "<=": "≤", "=": "="}
+
+# The decision a reviewer took when completing a step, in the instance's history.
+DECISION_LABELS: dict[str, str] = {
+    "approve": "đồng ý",
+    "return": "trả lại để chỉnh sửa",
+    "accept": "tiếp nhận",
+    "refuse": "không đồng ý",
+    "reject": "không đồng ý",
+}
+
+# Messages one process sends another, as the receiving instance's history names them.
+MESSAGE_LABELS: dict[str, str] = {
+    "plan_withdrawn": "Kế hoạch của tỉnh bị thu hồi",
+    "unit_plan_accepted": "Kế hoạch của đơn vị đã được tiếp nhận",
+}
+
+# Audit actions, as an instance's history names them (task steps are followed by the step's
+# title; events composed from their details are written where they are described).
+AUDIT_ACTION_LABELS: dict[str, str] = {
+    "task.completed": "Hoàn thành bước",
+    "task.draft_saved": "Lưu nháp bước",
+    "task.claimed": "Nhận xử lý bước",
+    "task.released": "Trả lại cho nhóm bước",
+    "instance.started": "Khởi tạo quy trình",
+    "instance.completed": "Quy trình kết thúc",
+    "instance.error": "Quy trình gặp lỗi",
+    "instance.migrated": "Chuyển phiên bản quy trình",
+    "instance.suspended": "Tạm dừng quy trình",
+    "instance.resumed": "Tiếp tục quy trình",
+    "instance.retried": "Chạy lại bước lỗi",
+    "instance.cancelled": "Hủy quy trình",
+    "reminder.sent": "Nhắc việc",
+    "reminder.skipped": "Không nhắc việc",
+    "extension.requested": "Đề nghị gia hạn",
+    "message.delivered": "Nhận thông báo từ quy trình khác",
+    "plan.imported": "Nhập kế hoạch từ Excel",
+    "plan.copied": "Sao chép kế hoạch năm trước",
+    "units.imported": "Nhập đơn vị và tài khoản từ Excel",
 }
 
 
@@ -49,3 +184,19 @@ def process_label(process_key: str) -> str:
 def notice_label(kind: str) -> str:
     """Return the Vietnamese name of a notification kind."""
     return NOTICE_LABELS.get(kind, "Thông báo")
+
+
+def unit_kind_label(kind: object) -> str:
+    """Return the Vietnamese name of a unit kind (the kind itself when unknown)."""
+    return UNIT_KIND_LABELS.get(str(kind), str(kind))
+
+
+
+def stage_status_short_label(status: object) -> str:
+    """Return the short name of a stage status, as a matrix cell writes it ("—" when none)."""
+    return STAGE_STATUS_SHORT_LABELS.get(str(status) if status else "", "—")
+
+
+def comparator_label(comparator: object) -> str:
+    """Return the sign of a target's comparator ("≥"); "" when none or unknown."""
+    return COMPARATOR_LABELS.get(str(comparator), "") if comparator else ""

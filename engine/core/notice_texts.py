@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-STAGE_NAMES = {
-    "unit_plan": "kế hoạch chuyển đổi số của đơn vị",
-    "quarterly_report": "báo cáo quý",
-    "inspection": "báo cáo khắc phục sau kiểm tra",
-    "province_plan": "kế hoạch chuyển đổi số của tỉnh",
-    "internal_report": "báo cáo của phòng, ban gửi UBND xã",
-    "aggregation": "báo cáo tổng hợp của tỉnh",
-}
+from engine.core.labels import STAGE_DOCUMENT_LABELS
 
 KIND_TEMPLATES = {
     "all_accepted": "Tất cả các đơn vị đã được tiếp nhận kế hoạch chuyển đổi số của đơn vị.",
@@ -31,4 +24,5 @@ KIND_TEMPLATES = {
 def message_for(kind: str, unit_name: str, process_key: str, due: str) -> str:
     """Return the Vietnamese text of a notification."""
     template = KIND_TEMPLATES.get(kind, "Thông báo về {stage} của {unit} (hạn {due}).")
-    return template.format(unit=unit_name, stage=STAGE_NAMES.get(process_key, process_key), due=due)
+    stage = STAGE_DOCUMENT_LABELS.get(process_key, process_key)
+    return template.format(unit=unit_name, stage=stage, due=due)

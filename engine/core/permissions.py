@@ -1,4 +1,9 @@
-"""Who may see and act on what: pure rules over grants, plus loading a user's grants."""
+"""Who may see and act on what: pure rules over grants, plus loading a user's grants.
+
+Every role and visibility rule of the application is written here, once, as a named predicate
+(or, for lists, an SQL condition); the engine and the web layer call these instead of testing
+role names themselves.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,20 @@ from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import Session
 
 from engine.core.errors import NotFoundError, PermissionDeniedError
-from models import PROVINCE_WIDE_ROLES, HumanTask, Role, Substitution, User
+from models import (
+    PROVINCE_WIDE_ROLES,
+    HumanTask,
+    HumanTaskStatus,
+    Notification,
+    Role,
+    Substitution,
+    User,
+)
+
+SUPERVISING_ROLES = frozenset({Role.DOST_STAFF, Role.DOST_LEADER, Role.PROVINCE_LEADER, Role.ADMIN})
+EXTENSION_DECIDING_ROLES = frozenset({Role.DOST_STAFF, Role.DOST_LEADER})
+PLAN_MANAGING_ROLES = frozenset({Role.DOST_STAFF, Role.DOST_LEADER, Role.ADMIN})
+UNIT_MEMBER_ROLES = (Role.UNIT_STAFF, Role.UNIT_LEADER)
 
 
 @dataclass(frozen=True)
@@ -44,10 +62,16 @@ class Actor:
         return any(g.unit_id is None for g in self.grants)
 
 
+def acts_province_wide(role: str) -> bool:
+    """Tell whether `role` acts in every unit (Sở KHCN, UBND tỉnh, inspectors, admin) rather
+    than only in the holder's own unit."""
+    return role in PROVINCE_WIDE_ROLES
+
+
 def grants_of(user: User) -> list[Grant]:
     """Return the grants a user holds through their own role memberships."""
     return [
-        Grant(m.role, None if m.role in PROVINCE_WIDE_ROLES else user.unit_id)
+        Grant(m.role, None if acts_province_wide(m.role) else user.unit_id)
         for m in user.memberships
     ]
 
@@ -79,13 +103,67 @@ def can_see_unit(actor: Actor, unit_id: int) -> bool:
     return actor.is_province_wide or any(g.unit_id == unit_id for g in actor.grants)
 
 
+def may_browse_units(actor: Actor) -> bool:
+    """Tell whether `actor` may list and open every unit (else only their own unit's page)."""
+    return actor.is_province_wide
+
+
+def may_administer(actor: Actor) -> bool:
+    """Tell whether `actor` may use the administration area and the support operations."""
+    return actor.is_admin
+
+
+def may_supervise(actor: Actor) -> bool:
+    """Tell whether `actor` may open the supervision pages and the province-wide status
+    (Sở KHCN, UBND tỉnh, admin)."""
+    return any(g.role in SUPERVISING_ROLES and g.unit_id is None for g in actor.grants)
+
+
+def may_decide_extension(actor: Actor) -> bool:
+    """Tell whether `actor` decides extension requests (Sở KHCN's staff and leader)."""
+    return any(g.role in EXTENSION_DECIDING_ROLES for g in actor.grants)
+
+
+def may_request_extension(actor: Actor, unit_id: int) -> bool:
+    """Tell whether `actor` may ask for more time for `unit_id` (its staff or leader)."""
+    return any(can_act(actor, role, unit_id) for role in UNIT_MEMBER_ROLES)
+
+
+def may_manage_plans(actor: Actor) -> bool:
+    """Tell whether `actor` may load a year's plan from Excel, copy last year's, export one
+    (Sở KHCN's staff and leader, the administrator)."""
+    return any(g.role in PLAN_MANAGING_ROLES and g.unit_id is None for g in actor.grants)
+
+
+def may_withdraw_plan(actor: Actor) -> bool:
+    """Tell whether `actor` may withdraw an issued province plan (Sở KHCN's leader)."""
+    return actor.holds(Role.DOST_LEADER)
+
+
+def _claim_allows(actor: Actor, claimed_by_id: int | None) -> bool:
+    """Tell whether a task claimed by `claimed_by_id` (None: nobody) is free for `actor`."""
+    return claimed_by_id in (None, actor.user_id)
+
+
+def may_act_on_task(
+    actor: Actor, role: str, unit_id: int, status: str, claimed_by_id: int | None
+) -> bool:
+    """Tell whether `actor` may work on a task now: it is ready, of a role they hold in its
+    unit, and not claimed by someone else."""
+    return (
+        status == HumanTaskStatus.READY
+        and can_act(actor, role, unit_id)
+        and _claim_allows(actor, claimed_by_id)
+    )
+
+
 def require_can_complete(actor: Actor, task: HumanTask) -> None:
     """Raise unless `actor` may complete `task` (404 when they may not even see it)."""
     if not can_see_unit(actor, task.unit_id):
         raise NotFoundError("Không tìm thấy công việc")
     if not can_act(actor, task.role, task.unit_id):
         raise PermissionDeniedError("Bạn không có vai trò thực hiện bước này")
-    if task.claimed_by_id not in (None, actor.user_id):
+    if not _claim_allows(actor, task.claimed_by_id):
         raise PermissionDeniedError("Công việc này đang do người khác nhận xử lý")
 
 
@@ -97,6 +175,30 @@ def inbox_filter(actor: Actor) -> ColumnElement[bool]:
             clauses.append(HumanTask.role == grant.role)
         else:
             clauses.append(and_(HumanTask.role == grant.role, HumanTask.unit_id == grant.unit_id))
+    return or_(*clauses) if clauses else false()
+
+
+def offered_filter(actor: Actor) -> ColumnElement[bool]:
+    """Return the SQL condition of the tasks offered to `actor`: their roles' tasks that nobody
+    else has claimed (the SQL form of `may_act_on_task`'s role and claim rules)."""
+    return and_(
+        inbox_filter(actor),
+        or_(HumanTask.claimed_by_id.is_(None), HumanTask.claimed_by_id == actor.user_id),
+    )
+
+
+def notice_filter(actor: Actor) -> ColumnElement[bool]:
+    """Return the SQL condition selecting the notifications addressed to `actor`'s grants."""
+    clauses: list[ColumnElement[bool]] = []
+    for grant in actor.grants:
+        if grant.unit_id is None:
+            clauses.append(Notification.recipient_role == grant.role)
+        else:
+            clauses.append(
+                and_(
+                    Notification.recipient_role == grant.role, Notification.unit_id == grant.unit_id
+                )
+            )
     return or_(*clauses) if clauses else false()
 
 

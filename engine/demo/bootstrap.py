@@ -83,15 +83,21 @@ def load_internal_units(session: Session, users: bool) -> list[Unit]:
     return created
 
 
-def prepare(session: Session, *, units: int | None = None, users: bool = True) -> Plan:
-    """Load units, the 2026 plan, demo users and the built-in processes (idempotent)."""
+def prepare(
+    session: Session,
+    *,
+    units: int | None = None,
+    users: bool = True,
+    year: int = demo_data.SHIPPED_YEAR,
+) -> Plan:
+    """Load units, the plan of `year`, demo users and the built-in processes (idempotent)."""
     loaded = demo_data.load_units(session)
     if units is not None:
         limit_units(session, units)
     if users:
         demo_data.create_demo_users(session, loaded)
     load_internal_units(session, users)
-    plan = demo_data.load_plan(session)
+    plan = demo_data.load_plan(session, year)
     definitions.deploy_builtin(session)
     session.flush()
     return plan
@@ -135,6 +141,10 @@ def issue_plan(session: Session, cast: Cast, plan: Plan) -> ProcessInstance:
             session,
             cast,
             task,
-            {"decision": "approve", "decision_number": "33/QĐ-UBND", "decision_date": "2026-01-06"},
+            {
+                "decision": "approve",
+                "decision_number": plan.decision_number or "",
+                "decision_date": (plan.decision_date or clock.today()).isoformat(),
+            },
         )
     return instance

@@ -15,7 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
-from engine.core import clock
+from engine.core import calendars, clock
+from engine.core.workcalendar import WorkCalendar
+from engine.domain.plan_rows import KPI_FIELDS, TASK_FIELDS, TEMPLATE_FIELDS, sync_rows
 from models import (
     Plan,
     PlanKpi,
@@ -43,39 +45,10 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
 DEMO_PASSWORD = "demo"
+SHIPPED_YEAR = 2026
 PROVINCE_CODE = "ubnd-tinh"
 DOST_CODE = "so-khoa-hoc-va-cong-nghe"
 
-KPI_FIELDS = (
-    "group_code",
-    "group_name",
-    "parent_code",
-    "name",
-    "measurable",
-    "target_text",
-    "target_value",
-    "target_unit",
-    "comparator",
-    "lead",
-)
-TASK_FIELDS = (
-    "group_code",
-    "group_name",
-    "parent_code",
-    "name",
-    "lead",
-    "coordinating",
-    "product",
-    "deadline_text",
-)
-TEMPLATE_FIELDS = (
-    "group_code",
-    "group_name",
-    "name",
-    "product",
-    "deadline_text",
-    "province_task_code",
-)
 TEMPLATE_KEYS = {"department": "department_template", "commune": "commune_template"}
 
 # username, full name, role, unit code: the province-wide demo accounts.
@@ -125,36 +98,48 @@ def load_units(session: Session) -> dict[str, Unit]:
     return units
 
 
-def _sync_rows(
-    plan: Plan,
-    collection: str,
-    model: type[Any],
-    rows: list[dict[str, Any]],
-    fields: tuple[str, ...],
-    **fixed: Any,
-) -> None:
-    """Create or update the plan's child rows (matched by code and `fixed`) in file order."""
-    current = {
-        r.code: r
-        for r in getattr(plan, collection)
-        if all(getattr(r, k) == v for k, v in fixed.items())
-    }
-    for position, row in enumerate(rows, start=1):
-        item = current.get(row["code"])
-        if item is None:
-            item = model(code=row["code"], **fixed)
-            getattr(plan, collection).append(item)
-        item.position = position
-        for field in fields:
-            setattr(item, field, row.get(field))
+def plan_data(year: int, calendar: WorkCalendar) -> dict[str, Any]:
+    """Return the shipped plan, moved to `year` when another year is asked for."""
+    data = read_json(f"plan_{SHIPPED_YEAR}.json")
+    return data if year == SHIPPED_YEAR else moved_to_year(data, year, calendar)
 
 
-def load_plan(session: Session, year: int = 2026) -> Plan:
-    """Create the province plan of `year` from the shipped file (or sync an existing one's rows)."""
-    path = DATA_DIR / f"plan_{year}.json"
-    if not path.exists():
-        raise ValueError(f"no shipped plan for {year}")
-    data = read_json(path.name)
+def moved_to_year(data: dict[str, Any], year: int, calendar: WorkCalendar) -> dict[str, Any]:
+    """Return the plan `data` as if issued for `year`: the years in its texts follow, and each
+    date keeps its day and month, moved to the next working day of `year`'s calendar (a
+    deadline that falls on a weekend or on Tết ends on the first working day after it)."""
+    moved = _replace_years(
+        data, {str(SHIPPED_YEAR): str(year), str(SHIPPED_YEAR - 1): str(year - 1)}
+    )
+
+    def day(value: str) -> str:
+        original = date.fromisoformat(value)
+        return calendar.next_working_day(original.replace(year=year)).isoformat()
+
+    moved["decision"]["date"] = day(data["decision"]["date"])
+    deadlines = moved["deadlines"]
+    deadlines["unit_plan_due"] = day(data["deadlines"]["unit_plan_due"])
+    deadlines["quarterly_due"] = [day(d) for d in data["deadlines"]["quarterly_due"]]
+    deadlines["inspection_due"] = day(data["deadlines"]["inspection_due"])
+    return moved
+
+
+def _replace_years(value: Any, years: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        for old, new in years.items():
+            value = value.replace(old, new)
+        return value
+    if isinstance(value, list):
+        return [_replace_years(v, years) for v in value]
+    if isinstance(value, dict):
+        return {k: _replace_years(v, years) for k, v in value.items()}
+    return value
+
+
+def load_plan(session: Session, year: int = SHIPPED_YEAR) -> Plan:
+    """Create the province plan of `year` from the shipped file (or sync an existing one's rows);
+    another year than the shipped one gets the shipped plan moved to it."""
+    data = plan_data(year, calendars.load(session))
     decision, deadlines = data["decision"], data["deadlines"]
     plan = session.scalars(
         select(Plan).where(Plan.year == year, Plan.decision_number == decision["number"])
@@ -178,10 +163,10 @@ def load_plan(session: Session, year: int = 2026) -> Plan:
             created_at=clock.now(),
         )
         session.add(plan)
-    _sync_rows(plan, "kpis", PlanKpi, data["kpis"], KPI_FIELDS)
-    _sync_rows(plan, "tasks", PlanTask, data["tasks"], TASK_FIELDS)
+    sync_rows(plan, "kpis", PlanKpi, data["kpis"], KPI_FIELDS)
+    sync_rows(plan, "tasks", PlanTask, data["tasks"], TASK_FIELDS)
     for unit_kind, key in TEMPLATE_KEYS.items():
-        _sync_rows(
+        sync_rows(
             plan, "template_tasks", TemplateTask, data[key], TEMPLATE_FIELDS, unit_kind=unit_kind
         )
     session.flush()

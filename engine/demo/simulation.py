@@ -18,9 +18,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.core import calendars, clock
+from engine.core.formatting import format_date
 from engine.demo.actors import Cast, act, make_cast
 from engine.demo.bootstrap import at, issue_plan, prepare, province_unit
 from engine.demo.scripted_year import LEADER_FORMS, REVIEW_FORMS, YearScript, adaptation
+from engine.demo.seed_data import SHIPPED_YEAR, plan_data
 from engine.domain.rounds import QUARTERS
 from engine.domain.targets import target_units
 from engine.processes import timers
@@ -223,25 +225,38 @@ def play(
             step()
             session.commit()
         if progress is not None and day.day == 1:
-            progress(f"{day.strftime('%d/%m/%Y')}: đang mô phỏng…")
+            progress(f"{format_date(day)}: đang mô phỏng…")
         day += timedelta(days=1)
 
 
 def start_year(
-    session: Session, *, units: int | None, users: bool, seed: int, late_fraction: float
+    session: Session,
+    *,
+    units: int | None,
+    users: bool,
+    seed: int,
+    late_fraction: float,
+    year: int = SHIPPED_YEAR,
 ) -> tuple[Plan, Cast, YearScript]:
-    """Prepare the database and issue the plan on 06/01 (Sở KHCN drafts, its leader approves)."""
-    clock.set_now(at(ISSUE_DAY, 7))
-    plan = prepare(session, units=units, users=users)
+    """Prepare the database and issue the plan (Sở KHCN drafts, its leader approves) on its
+    decision day (06/01, or the first working day after it in another year)."""
+    day = issue_day(session, year)
+    clock.set_now(at(day, 7))
+    plan = prepare(session, units=units, users=users, year=year)
     cast = make_cast(session, province_unit(session).id)
     session.commit()
-    clock.set_now(at(ISSUE_DAY, 7, 30))
+    clock.set_now(at(day, 7, 30))
     issue_plan(session, cast, plan)
     session.commit()
     script = YearScript(
         random.Random(seed), late_fraction, calendars.load(session), plan.grace_days
     )
     return plan, cast, script
+
+
+def issue_day(session: Session, year: int) -> date:
+    """Return the day the shipped plan, moved to `year`, is issued."""
+    return date.fromisoformat(plan_data(year, calendars.load(session))["decision"]["date"])
 
 
 def _codes(session: Session, query: Any) -> list[str]:
@@ -359,13 +374,15 @@ def simulate(
     last: date | None = None,
     users: bool = False,
     progress: Progress | None = None,
+    year: int = SHIPPED_YEAR,
 ) -> dict[str, Any]:
-    """Play the year (06/01 to 31/12, or `last`) on an empty database; return the summary."""
+    """Play the year (issue day to 31/12, or `last`) on an empty database; return the summary."""
     started = wallclock.perf_counter()
     plan, cast, script = start_year(
-        session, units=units, users=users, seed=seed, late_fraction=late_fraction
+        session, units=units, users=users, seed=seed, late_fraction=late_fraction, year=year
     )
-    play(session, cast, plan, script, ISSUE_DAY, last or date(plan.year, 12, 31), progress=progress)
+    first = issue_day(session, year)
+    play(session, cast, plan, script, first, last or date(plan.year, 12, 31), progress=progress)
     return summary(session, plan, wallclock.perf_counter() - started)
 
 

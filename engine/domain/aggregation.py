@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.core import clock
+from engine.core.labels import ROUND_LABELS
 from engine.domain import rounds
 from engine.domain.status import StageStatus, stage_status
 from engine.domain.targets import target_units
@@ -119,7 +120,7 @@ def compute(session: Session, plan: Plan, round_key: str) -> dict[str, Any]:
     reports = [r for r in records.values() if isinstance(r, Report) and r.submitted_at]
     result: dict[str, Any] = {
         "round": round_key,
-        "round_label": rounds.ROUND_LABELS.get(round_key, round_key),
+        "round_label": ROUND_LABELS.get(round_key, round_key),
         "generated_at": now.isoformat(),
         "who": _who(units, records, now),
         "kpis": _kpi_rollup(session, plan, reports),
@@ -133,16 +134,22 @@ def compute(session: Session, plan: Plan, round_key: str) -> dict[str, Any]:
     return result
 
 
+def find(session: Session, plan_id: int, round_key: str) -> AggregateReport | None:
+    """Return the stored province report of a round (None before it is first computed)."""
+    return session.scalars(
+        select(AggregateReport).where(
+            AggregateReport.plan_id == plan_id, AggregateReport.round_key == round_key
+        )
+    ).first()
+
+
 def store(session: Session, plan: Plan, round_key: str) -> AggregateReport:
     """Compute and save (or refresh) the province report of a round.
 
-    An approved report is frozen; a refresh keeps what the reviewer wrote.
+    An approved report is frozen; a refresh keeps what the reviewer wrote (its comments and its
+    recommendations).
     """
-    report = session.scalars(
-        select(AggregateReport).where(
-            AggregateReport.plan_id == plan.id, AggregateReport.round_key == round_key
-        )
-    ).first()
+    report = find(session, plan.id, round_key)
     if report is None:
         report = AggregateReport(
             plan_id=plan.id, round_key=round_key, data={}, generated_at=clock.now()
@@ -163,22 +170,30 @@ def _report_of(session: Session, task: HumanTask) -> AggregateReport:
     return store(session, plan, task.instance.round_key)
 
 
-def prefill(session: Session, task: HumanTask) -> dict[str, Any]:
-    """Return the data an aggregation form opens with (the report is refreshed)."""
+def prefill_review(session: Session, task: HumanTask) -> dict[str, Any]:
+    """Return the review form's data (the report is refreshed first): comments so far."""
     report = _report_of(session, task)
-    if task.form_key == "aggregation_review":
-        return {"summary": report.reviewed_comments or "", "recommendations": ""}
+    return {"summary": report.reviewed_comments or "", "recommendations": ""}
+
+
+def prefill_approve(session: Session, task: HumanTask) -> dict[str, Any]:
+    """Refresh the province report the leader is about to approve; the form opens empty."""
+    _report_of(session, task)
     return {}
 
 
-def apply(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, Any]:
-    """Record a review or an approval of the province report."""
+def apply_review(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Record Sở KHCN's review comments and recommendations (nothing to route)."""
     report = _report_of(session, task)
-    if task.form_key == "aggregation_review":
-        report.reviewed_comments = data["summary"]
-        if data.get("recommendations"):
-            report.data = {**report.data, "recommendations": data["recommendations"]}
-        return {}
+    report.reviewed_comments = data["summary"]
+    if data.get("recommendations"):
+        report.data = {**report.data, "recommendations": data["recommendations"]}
+    return {}
+
+
+def apply_approve(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Record the leader's decision on the province report (approval stamps it)."""
+    report = _report_of(session, task)
     decision = str(data["decision"])
     if decision == "approve":
         report.approved_at = clock.now()

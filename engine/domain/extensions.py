@@ -13,7 +13,13 @@ from sqlalchemy.orm import Session
 
 from engine.core import audit, calendars, clock
 from engine.core.errors import ConflictError, FieldErrors, NotFoundError, PermissionDeniedError
-from engine.core.permissions import Actor, can_act, can_see_unit
+from engine.core.formatting import format_date
+from engine.core.permissions import (
+    Actor,
+    can_see_unit,
+    may_decide_extension,
+    may_request_extension,
+)
 from engine.workflow import runtime
 from models import (
     ExtensionRequest,
@@ -62,9 +68,7 @@ def _check_request(instance: ProcessInstance, requested_due: date, reason: str) 
     if not reason.strip():
         errors["reason"] = "Cần nêu lý do đề nghị gia hạn"
     if requested_due <= instance.due_date:
-        errors["requested_due"] = "Hạn mới phải sau hạn hiện tại " + instance.due_date.strftime(
-            "%d/%m/%Y"
-        )
+        errors["requested_due"] = "Hạn mới phải sau hạn hiện tại " + format_date(instance.due_date)
     if errors:
         raise FieldErrors(errors)
 
@@ -76,10 +80,7 @@ def request(
     instance = session.get(ProcessInstance, instance_id)
     if instance is None or not can_see_unit(actor, instance.unit_id):
         raise NotFoundError("Không tìm thấy quy trình")
-    if not (
-        can_act(actor, "unit_staff", instance.unit_id)
-        or can_act(actor, "unit_leader", instance.unit_id)
-    ):
+    if not may_request_extension(actor, instance.unit_id):
         raise PermissionDeniedError("Chỉ cán bộ của đơn vị mới được đề nghị gia hạn")
     _check_request(instance, requested_due, reason)
     pending = session.scalars(
@@ -169,7 +170,7 @@ def decide(
     row = session.get(ExtensionRequest, request_id)
     if row is None:
         raise NotFoundError("Không tìm thấy đề nghị gia hạn")
-    if not (actor.holds("dost_staff") or actor.holds("dost_leader")):
+    if not may_decide_extension(actor):
         raise PermissionDeniedError("Chỉ Sở KHCN mới được quyết định gia hạn")
     if row.status != ExtensionStatus.PENDING:
         raise ConflictError("Đề nghị này đã được xử lý")
@@ -193,27 +194,3 @@ def decide(
         comment=comment,
     )
     return _view(row)
-
-
-def for_unit(session: Session, unit_id: int) -> list[ExtensionView]:
-    """Return a unit's extension requests, newest first."""
-    return [
-        _view(r)
-        for r in session.scalars(
-            select(ExtensionRequest)
-            .where(ExtensionRequest.unit_id == unit_id)
-            .order_by(ExtensionRequest.id.desc())
-        )
-    ]
-
-
-def pending(session: Session) -> list[ExtensionView]:
-    """Return the requests waiting for Sở KHCN, oldest first."""
-    return [
-        _view(r)
-        for r in session.scalars(
-            select(ExtensionRequest)
-            .where(ExtensionRequest.status == ExtensionStatus.PENDING)
-            .order_by(ExtensionRequest.id)
-        )
-    ]

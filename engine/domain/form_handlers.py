@@ -1,4 +1,5 @@
-"""Which domain module prefills and records each form."""
+"""The single registry of form handlers: each form key maps to the domain functions that
+prefill it and record it; a form not listed (e.g. `confirm`) uses GENERIC."""
 
 from __future__ import annotations
 
@@ -21,31 +22,35 @@ class Handler:
 
 
 def _none(session: Session, task: HumanTask) -> dict[str, Any]:
+    """Open the form empty."""
     return {}
 
 
 def _pass_decision(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Route on the form's `decision`, if it has one; record nothing."""
     return {"decision": data["decision"]} if "decision" in data else {}
 
 
 GENERIC = Handler(_none, _pass_decision)
 
 HANDLERS: dict[str, Handler] = {
-    "unit_plan_adapt": Handler(unit_plans.prefill, unit_plans.apply),
-    "unit_plan_approve": Handler(unit_plans.prefill, unit_plans.apply),
-    "unit_plan_review": Handler(unit_plans.prefill, unit_plans.apply),
-    "province_plan_draft": Handler(province_plans.prefill, province_plans.apply),
-    "province_plan_approve": Handler(province_plans.prefill, province_plans.apply),
-    "quarterly_report_fill": Handler(reports.prefill, reports.apply),
-    "quarterly_report_approve": Handler(reports.prefill, reports.apply),
-    "quarterly_report_review": Handler(reports.prefill, reports.apply),
-    "internal_report_fill": Handler(reports.prefill, reports.apply),
-    "inspection_select": Handler(inspections.prefill, inspections.apply),
-    "inspection_findings": Handler(inspections.prefill, inspections.apply),
-    "inspection_conclusion": Handler(inspections.prefill, inspections.apply),
-    "inspection_remediation": Handler(inspections.prefill, inspections.apply),
-    "aggregation_review": Handler(aggregation.prefill, aggregation.apply),
-    "aggregation_approve": Handler(aggregation.prefill, aggregation.apply),
+    "unit_plan_adapt": Handler(unit_plans.prefill_adapt, unit_plans.apply_adapt),
+    "unit_plan_approve": Handler(unit_plans.prefill_approve, unit_plans.apply_approve),
+    "unit_plan_review": Handler(_none, unit_plans.apply_review),
+    "province_plan_draft": Handler(province_plans.prefill_draft, province_plans.apply_draft),
+    "province_plan_approve": Handler(province_plans.prefill_approve, province_plans.apply_approve),
+    "quarterly_report_fill": Handler(reports.prefill_report, reports.apply_fill),
+    "quarterly_report_approve": Handler(reports.prefill_approve, reports.apply_approve),
+    "quarterly_report_review": Handler(_none, reports.apply_review),
+    "internal_report_fill": Handler(reports.prefill_report, reports.apply_internal_fill),
+    "inspection_select": Handler(inspections.prefill_select, inspections.apply_select),
+    "inspection_findings": Handler(inspections.prefill_findings, inspections.apply_findings),
+    "inspection_conclusion": Handler(inspections.prefill_conclusion, inspections.apply_conclusion),
+    "inspection_remediation": Handler(
+        inspections.prefill_remediation, inspections.apply_remediation
+    ),
+    "aggregation_review": Handler(aggregation.prefill_review, aggregation.apply_review),
+    "aggregation_approve": Handler(aggregation.prefill_approve, aggregation.apply_approve),
 }
 
 

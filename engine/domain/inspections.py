@@ -71,25 +71,39 @@ def _inspection_of(session: Session, task: HumanTask) -> Inspection:
     return inspection
 
 
-def prefill(session: Session, task: HumanTask) -> dict[str, Any]:
-    """Return the data an inspection form opens with."""
-    if task.form_key == "inspection_select":
-        plan = session.get(Plan, task.instance.plan_id)
-        assert plan is not None
-        return {"unit_codes": [], "due_date": rounds.inspection_due(plan).isoformat()}
+def _plan(session: Session, task: HumanTask) -> Plan:
+    plan = session.get(Plan, task.instance.plan_id)
+    assert plan is not None
+    return plan
+
+
+def prefill_select(session: Session, task: HumanTask) -> dict[str, Any]:
+    """Return the selection form's data: no unit chosen yet, the plan's inspection due date."""
+    return {"unit_codes": [], "due_date": rounds.inspection_due(_plan(session, task)).isoformat()}
+
+
+def prefill_findings(session: Session, task: HumanTask) -> dict[str, Any]:
+    """Return the findings form's data: what the inspectors recorded so far."""
     inspection = _inspection_of(session, task)
-    if task.form_key == "inspection_findings":
-        return {
-            "findings": inspection.findings or "",
-            "recommendations": inspection.recommendations or "",
-        }
-    if task.form_key == "inspection_conclusion":
-        return {
-            "conclusion_number": inspection.conclusion_number or "",
-            "conclusion": inspection.conclusion or "",
-            "remediation_required": False,
-        }
-    return {"remediation_report": inspection.remediation_report or ""}
+    return {
+        "findings": inspection.findings or "",
+        "recommendations": inspection.recommendations or "",
+    }
+
+
+def prefill_conclusion(session: Session, task: HumanTask) -> dict[str, Any]:
+    """Return the conclusion form's data: the conclusion so far, no remediation asked yet."""
+    inspection = _inspection_of(session, task)
+    return {
+        "conclusion_number": inspection.conclusion_number or "",
+        "conclusion": inspection.conclusion or "",
+        "remediation_required": False,
+    }
+
+
+def prefill_remediation(session: Session, task: HumanTask) -> dict[str, Any]:
+    """Return the remediation form's data: the unit's report so far."""
+    return {"remediation_report": _inspection_of(session, task).remediation_report or ""}
 
 
 def _remediation_schedule(session: Session, plan: Plan, due: date) -> dict[str, str]:
@@ -100,30 +114,47 @@ def _remediation_schedule(session: Session, plan: Plan, due: date) -> dict[str, 
     }
 
 
-def apply(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, Any]:
-    """Record a completed inspection step; return what the workflow needs to route."""
-    plan = session.get(Plan, task.instance.plan_id)
-    assert plan is not None
-    if task.form_key == "inspection_select":
-        select_units(session, plan, list(data["unit_codes"]), date.fromisoformat(data["due_date"]))
-        return {}
+def _touched(session: Session, task: HumanTask) -> Inspection:
+    """Return the task's inspection, stamped as updated now."""
     inspection = _inspection_of(session, task)
     inspection.updated_at = clock.now()
-    if task.form_key == "inspection_findings":
-        inspection.findings = data["findings"]
-        inspection.recommendations = data.get("recommendations")
-        return {}
-    if task.form_key == "inspection_conclusion":
-        inspection.conclusion_number = data["conclusion_number"]
-        inspection.conclusion = data["conclusion"]
-        inspection.signed_at = clock.now()
-        inspection.remediation_required = bool(data["remediation_required"])
-        routed: dict[str, Any] = {"remediation_required": inspection.remediation_required}
-        if inspection.remediation_required:
-            inspection.remediation_due = date.fromisoformat(data["remediation_due"])
-            task.instance.due_date = inspection.remediation_due
-            routed.update(_remediation_schedule(session, plan, inspection.remediation_due))
-        return routed
+    return inspection
+
+
+def apply_select(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Record the units the leader chose for inspection (nothing to route)."""
+    plan = _plan(session, task)
+    select_units(session, plan, list(data["unit_codes"]), date.fromisoformat(data["due_date"]))
+    return {}
+
+
+def apply_findings(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Record the inspectors' findings and recommendations (nothing to route)."""
+    inspection = _touched(session, task)
+    inspection.findings = data["findings"]
+    inspection.recommendations = data.get("recommendations")
+    return {}
+
+
+def apply_conclusion(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Record the signed conclusion; route whether remediation is due, and its timers."""
+    plan = _plan(session, task)
+    inspection = _touched(session, task)
+    inspection.conclusion_number = data["conclusion_number"]
+    inspection.conclusion = data["conclusion"]
+    inspection.signed_at = clock.now()
+    inspection.remediation_required = bool(data["remediation_required"])
+    routed: dict[str, Any] = {"remediation_required": inspection.remediation_required}
+    if inspection.remediation_required:
+        inspection.remediation_due = date.fromisoformat(data["remediation_due"])
+        task.instance.due_date = inspection.remediation_due
+        routed.update(_remediation_schedule(session, plan, inspection.remediation_due))
+    return routed
+
+
+def apply_remediation(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Record the unit's remediation report; the first one decides whether it was late."""
+    inspection = _touched(session, task)
     inspection.remediation_report = data["remediation_report"]
     if inspection.remediation_submitted_at is None:
         inspection.remediation_submitted_at = clock.now()

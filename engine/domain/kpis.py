@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from engine.core.formatting import format_number
+from engine.core.labels import COMPARATOR_LABELS
+
 
 class Verdict(StrEnum):
     """The two verdicts the official reports use."""
 
     MET = "dat"
     NOT_MET = "chua_dat"
-
-
-VERDICT_LABELS = {Verdict.MET: "Đạt", Verdict.NOT_MET: "Chưa đạt"}
-
-COMPARATOR_LABELS = {">=": "≥", "<=": "≤", "=": "="}
 
 
 def verdict(actual: float | None, target: float | None, comparator: str | None) -> Verdict:
@@ -34,5 +32,4 @@ def target_text(target: float | None, comparator: str | None) -> str:
     """Render a target the way the annexes print it, e.g. "≥ 70%"."""
     if target is None:
         return ""
-    number = f"{target:g}".replace(".", ",")
-    return f"{COMPARATOR_LABELS.get(comparator or '>=', '≥')} {number}%"
+    return f"{COMPARATOR_LABELS.get(comparator or '>=', '≥')} {format_number(target)}%"

@@ -21,33 +21,41 @@ def _plan(session: Session, task: HumanTask) -> Plan:
     return plan
 
 
-def prefill(session: Session, task: HumanTask) -> dict[str, Any]:
-    """Return the data a province_plan form opens with."""
+def prefill_draft(session: Session, task: HumanTask) -> dict[str, Any]:
+    """Return the drafting form's data: the plan's title, adoption deadline, targets, timers."""
     plan = _plan(session, task)
-    if task.form_key == "province_plan_draft":
-        return {
-            "title": plan.title,
-            "adoption_due_date": plan.adoption_due_date.isoformat(),
-            "target_kinds": list(plan.target_kinds),
-            "reminder_days_before": plan.reminder_days_before,
-            "grace_days": plan.grace_days,
-        }
+    return {
+        "title": plan.title,
+        "adoption_due_date": plan.adoption_due_date.isoformat(),
+        "target_kinds": list(plan.target_kinds),
+        "reminder_days_before": plan.reminder_days_before,
+        "grace_days": plan.grace_days,
+    }
+
+
+def prefill_approve(session: Session, task: HumanTask) -> dict[str, Any]:
+    """Return the approval form's data: the decision's number and date, if already set."""
+    plan = _plan(session, task)
     return {
         "decision_number": plan.decision_number or "",
         "decision_date": plan.decision_date.isoformat() if plan.decision_date else "",
     }
 
 
-def apply(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, Any]:
-    """Record a completed province_plan step; return what the workflow needs to route."""
+def apply_draft(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Record the drafted plan's settings (nothing to route)."""
     plan = _plan(session, task)
-    if task.form_key == "province_plan_draft":
-        plan.title = data["title"]
-        plan.adoption_due_date = date.fromisoformat(data["adoption_due_date"])
-        plan.target_kinds = list(data["target_kinds"])
-        plan.reminder_days_before = int(data["reminder_days_before"])
-        plan.grace_days = int(data["grace_days"])
-        return {}
+    plan.title = data["title"]
+    plan.adoption_due_date = date.fromisoformat(data["adoption_due_date"])
+    plan.target_kinds = list(data["target_kinds"])
+    plan.reminder_days_before = int(data["reminder_days_before"])
+    plan.grace_days = int(data["grace_days"])
+    return {}
+
+
+def apply_approve(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Record the leader's decision; an issued plan also routes the province's round schedule."""
+    plan = _plan(session, task)
     decision = str(data["decision"])
     routed: dict[str, Any] = {"decision": decision}
     if decision == "approve":

@@ -138,16 +138,16 @@ def prefill_fill(session: Session, report: Report, unit: Unit) -> dict[str, Any]
     }
 
 
-def prefill(session: Session, task: HumanTask) -> dict[str, Any]:
-    """Return the data a report form opens with."""
-    report = _report_of(session, task)
+def prefill_report(session: Session, task: HumanTask) -> dict[str, Any]:
+    """Return a report-filling form's data (quarterly_report_fill, internal_report_fill)."""
     unit = session.get(Unit, task.unit_id)
     assert unit is not None
-    if task.form_key in ("quarterly_report_fill", "internal_report_fill"):
-        return prefill_fill(session, report, unit)
-    if task.form_key == "quarterly_report_approve":
-        return {"report_number": report.report_number or ""}
-    return {}
+    return prefill_fill(session, _report_of(session, task), unit)
+
+
+def prefill_approve(session: Session, task: HumanTask) -> dict[str, Any]:
+    """Return the leader's approval form's data: the report's number, if already set."""
+    return {"report_number": _report_of(session, task).report_number or ""}
 
 
 def judge(
@@ -179,28 +179,50 @@ def judge(
     return judged
 
 
-def apply(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, Any]:
-    """Record a completed report step; return what the workflow needs to route."""
+def _touched(session: Session, task: HumanTask) -> Report:
+    """Return the task's report, stamped as updated now."""
     report = _report_of(session, task)
     report.updated_at = clock.now()
+    return report
+
+
+def _record_fill(session: Session, task: HumanTask, data: Mapping[str, Any]) -> Report:
+    """Record the filled-in results (KPIs judged against the unit's targets) as a draft."""
+    report = _touched(session, task)
     unit = session.get(Unit, task.unit_id)
     assert unit is not None
-    if task.form_key in ("quarterly_report_fill", "internal_report_fill"):
-        report.kpi_results = judge(session, report, unit, list(data.get("kpi_results", [])))
-        report.task_statuses = [dict(t) for t in data["task_statuses"]]
-        report.notes = data.get("notes")
-        report.status = ReportStatus.DRAFT
-        if task.form_key == "internal_report_fill":
-            submissions.submit(report)
-        return {}
-    if task.form_key != "quarterly_report_approve":
-        return submissions.review(report, data)
+    report.kpi_results = judge(session, report, unit, list(data.get("kpi_results", [])))
+    report.task_statuses = [dict(t) for t in data["task_statuses"]]
+    report.notes = data.get("notes")
+    report.status = ReportStatus.DRAFT
+    return report
+
+
+def apply_fill(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Record a unit's quarterly report as a draft for its leader (nothing to route)."""
+    _record_fill(session, task, data)
+    return {}
+
+
+def apply_internal_fill(
+    session: Session, task: HumanTask, data: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Record an internal department's report and send it to its commune at once."""
+    submissions.submit(_record_fill(session, task, data))
+    return {}
+
+
+def apply_approve(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Record the leader's decision: number and send the report, or return it to staff."""
+    report = _touched(session, task)
     if data["decision"] == "approve":
         report.report_number = data.get("report_number") or report.report_number
-        submissions.submit(report)
-    else:
-        submissions.send_back(report, data)
-    return {"decision": str(data["decision"])}
+    return submissions.approve(report, data)
+
+
+def apply_review(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Record Sở KHCN's review of the sent report (accept or return)."""
+    return submissions.review(_touched(session, task), data)
 
 
 def internal_inputs(

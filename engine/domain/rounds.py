@@ -9,15 +9,6 @@ from engine.core.workcalendar import WorkCalendar
 from models import Plan
 
 QUARTERS = ("q1", "q2", "q3", "q4")
-ROUND_LABELS = {
-    "adoption": "Xây dựng kế hoạch",
-    "q1": "Quý I",
-    "q2": "Quý II",
-    "q3": "Quý III",
-    "q4": "Quý IV",
-    "inspection": "Kiểm tra",
-    "year": "Cả năm",
-}
 DEFAULT_QUARTERLY_DUE = ("03-05", "06-05", "09-05", "12-05")
 
 

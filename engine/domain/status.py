@@ -18,15 +18,6 @@ class StageStatus(StrEnum):
     NOT_STARTED = "not_started"
 
 
-LABELS = {
-    StageStatus.DONE_ON_TIME: "Hoàn thành đúng hạn",
-    StageStatus.DONE_LATE: "Hoàn thành quá hạn",
-    StageStatus.IN_PROGRESS: "Đang thực hiện trong hạn",
-    StageStatus.OVERDUE: "Quá hạn",
-    StageStatus.NOT_STARTED: "Chưa bắt đầu",
-}
-
-
 def stage_status(
     *, started: bool, due: date | None, submitted_at: datetime | None, now: datetime
 ) -> StageStatus:

@@ -2,6 +2,7 @@
 
 "Late" is decided once, at the first submission: sent after 23:59:59 of the due date.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -38,6 +39,15 @@ def send_back(record: Submission, data: Mapping[str, Any]) -> None:
     """Return the record to the unit's staff with the reviewer's comments."""
     record.status = "returned"
     record.review_comments = data.get("comments")
+
+
+def approve(record: Submission, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Record the unit leader's decision (approve: send, else return); return the routing data."""
+    if data["decision"] == "approve":
+        submit(record)
+    else:
+        send_back(record, data)
+    return {"decision": str(data["decision"])}
 
 
 def review(record: Submission, data: Mapping[str, Any]) -> dict[str, Any]:

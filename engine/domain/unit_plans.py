@@ -96,21 +96,23 @@ def default_content(session: Session, plan_id: int, unit: Unit) -> dict[str, Any
     }
 
 
-def prefill(session: Session, task: HumanTask) -> dict[str, Any]:
-    """Return the data a unit_plan form opens with."""
+def prefill_adapt(session: Session, task: HumanTask) -> dict[str, Any]:
+    """Return the adaptation form's data: the unit's saved plan, else the province defaults."""
     record = _record(session, task)
-    if task.form_key == "unit_plan_adapt":
-        if record.kpis or record.tasks:
-            return {"kpis": record.kpis, "tasks": record.tasks}
-        unit = session.get(Unit, task.unit_id)
-        assert unit is not None
-        return default_content(session, record.plan_id, unit)
-    if task.form_key == "unit_plan_approve":
-        return {
-            "plan_number": record.plan_number or "",
-            "plan_date": record.plan_date.isoformat() if record.plan_date else "",
-        }
-    return {}
+    if record.kpis or record.tasks:
+        return {"kpis": record.kpis, "tasks": record.tasks}
+    unit = session.get(Unit, task.unit_id)
+    assert unit is not None
+    return default_content(session, record.plan_id, unit)
+
+
+def prefill_approve(session: Session, task: HumanTask) -> dict[str, Any]:
+    """Return the leader's approval form's data: the plan's number and date, if already set."""
+    record = _record(session, task)
+    return {
+        "plan_number": record.plan_number or "",
+        "plan_date": record.plan_date.isoformat() if record.plan_date else "",
+    }
 
 
 def _check_adaptation(session: Session, plan_id: int, data: Mapping[str, Any]) -> None:
@@ -137,22 +139,32 @@ def _check_adaptation(session: Session, plan_id: int, data: Mapping[str, Any]) -
         raise FieldErrors(errors)
 
 
-def apply(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, Any]:
-    """Record a completed unit_plan step; return what the workflow needs to route."""
+def _touched(session: Session, task: HumanTask) -> UnitPlan:
+    """Return the task's unit plan, stamped as updated now."""
     record = _record(session, task)
     record.updated_at = clock.now()
-    if task.form_key == "unit_plan_adapt":
-        _check_adaptation(session, record.plan_id, data)
-        record.kpis = list(data["kpis"])
-        record.tasks = list(data["tasks"])
-        record.status = UnitPlanStatus.DRAFT
-        return {}
-    if task.form_key != "unit_plan_approve":
-        return submissions.review(record, data)
+    return record
+
+
+def apply_adapt(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Record the unit's adapted KPIs and tasks as a draft (nothing to route)."""
+    record = _touched(session, task)
+    _check_adaptation(session, record.plan_id, data)
+    record.kpis = list(data["kpis"])
+    record.tasks = list(data["tasks"])
+    record.status = UnitPlanStatus.DRAFT
+    return {}
+
+
+def apply_approve(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Record the leader's decision: number, date and send the plan, or return it to staff."""
+    record = _touched(session, task)
     if data["decision"] == "approve":
         record.plan_number = data["plan_number"]
         record.plan_date = date.fromisoformat(data["plan_date"])
-        submissions.submit(record)
-    else:
-        submissions.send_back(record, data)
-    return {"decision": str(data["decision"])}
+    return submissions.approve(record, data)
+
+
+def apply_review(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Record Sở KHCN's review of the sent plan (accept or return)."""
+    return submissions.review(_touched(session, task), data)

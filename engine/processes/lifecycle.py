@@ -10,9 +10,7 @@ in the same transaction. A commit with undrained effects is refused (a programmi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -22,7 +20,7 @@ from sqlalchemy.orm import Session
 from engine.processes import reminders
 from engine.workflow import runtime
 from engine.workflow.sandbox import Effects
-from models import ProcessDefinition, ProcessInstance
+from models import ProcessInstance
 
 PENDING_KEY = "plancascade.pending_effects"
 
@@ -37,33 +35,14 @@ class Pending:
     effects: Effects
 
 
-def start(
-    session: Session,
-    process_key: str,
-    *,
-    plan_id: int,
-    unit_id: int,
-    data: Mapping[str, Any],
-    round_key: str = "",
-    due_date: date | None = None,
-    actor_id: int | None = None,
-    parent_instance_id: int | None = None,
-    definition: ProcessDefinition | None = None,
-) -> ProcessInstance:
-    """Create an instance of the newest version of `process_key` and run it to its first wait."""
-    instance, workflow = runtime.create(
-        session,
-        process_key,
-        plan_id=plan_id,
-        unit_id=unit_id,
-        data=data,
-        round_key=round_key,
-        due_date=due_date,
-        actor_id=actor_id,
-        parent_instance_id=parent_instance_id,
-        definition=definition,
-    )
-    advance(session, instance, workflow, actor_id=actor_id, fresh=True)
+def start(session: Session, process_key: str, **fields: Any) -> ProcessInstance:
+    """Create an instance of `process_key` and run it to its first wait.
+
+    `fields` are `engine.workflow.runtime.create`'s keywords: plan_id, unit_id, data, and
+    optionally round_key, due_date, actor_id, parent_instance_id, definition.
+    """
+    instance, workflow = runtime.create(session, process_key, **fields)
+    advance(session, instance, workflow, actor_id=fields.get("actor_id"), fresh=True)
     return instance
 
 

@@ -6,14 +6,14 @@ from sqlalchemy.orm import Session
 
 from engine.core import audit
 from engine.core.errors import ConflictError, FieldErrors, NotFoundError, PermissionDeniedError
-from engine.core.permissions import Actor
+from engine.core.permissions import Actor, may_withdraw_plan
 from engine.processes import messages
 from models import Plan, PlanStatus
 
 
 def withdraw(session: Session, actor: Actor, plan_id: int, reason: str) -> int:
     """Withdraw an issued plan: every waiting unit instance of it is cancelled (by message)."""
-    if not actor.holds("dost_leader"):
+    if not may_withdraw_plan(actor):
         raise PermissionDeniedError("Chỉ lãnh đạo Sở KHCN được thu hồi kế hoạch")
     plan = session.get(Plan, plan_id)
     if plan is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from engine.core import audit, clock
+from engine.core.formatting import format_date
 from engine.core.notice_texts import message_for
 from engine.domain.submissions import already_submitted
 from engine.workflow.sandbox import Effects
@@ -50,7 +51,7 @@ def _notify(
 def _reminders(session: Session, instance: ProcessInstance, effects: Effects) -> None:
     unit = session.get(Unit, instance.unit_id)
     assert unit is not None
-    due = instance.due_date.strftime("%d/%m/%Y") if instance.due_date else "?"
+    due = format_date(instance.due_date) if instance.due_date else "?"
     for roles, kind in effects.notifications:
         text = message_for(kind, unit.name, instance.process_key, due)
         for role in roles:

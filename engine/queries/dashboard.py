@@ -7,7 +7,6 @@ no workflow is loaded.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,25 +15,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.core.errors import NotFoundError
-from engine.core.permissions import Actor
+from engine.core.labels import ROUND_LABELS, STAGE_STATUS_LABELS, UNIT_KIND_LABELS
+from engine.core.pagination import paginate_list
 from engine.domain import aggregation, rounds
-from engine.domain.status import LABELS, StageStatus
+from engine.domain.status import StageStatus
 from engine.queries import supervision
-from engine.queries.supervision import STAGES, Matrix, Row
-from models import AggregateReport, Plan, PlanKpi, PlanStatus
+from engine.queries.supervision import KINDS, STAGES, Matrix, Row
+from models import Plan, PlanKpi, PlanStatus
 
-SUPERVISING_ROLES = frozenset({"dost_staff", "dost_leader", "province_leader", "admin"})
-KINDS = ("department", "commune")
-KIND_GROUP_LABELS = {"department": "Sở, ban, ngành", "commune": "Xã, phường"}
+KIND_GROUP_LABELS = {kind: UNIT_KIND_LABELS[kind] for kind in KINDS}
 PER_PAGE = 100
-STAGE_HEADS = tuple((key, rounds.ROUND_LABELS[key]) for key in STAGES)
-STATUS_CHOICES = tuple((s.value, LABELS[s]) for s in StageStatus)
-ROUND_CHOICES = tuple((key, rounds.ROUND_LABELS[key]) for key in ("adoption", *rounds.QUARTERS))
-
-
-def can_supervise(actor: Actor) -> bool:
-    """Tell whether `actor` may open the supervision pages (Sở KHCN, UBND tỉnh, admin)."""
-    return any(g.role in SUPERVISING_ROLES and g.unit_id is None for g in actor.grants)
+STAGE_HEADS = tuple((key, ROUND_LABELS[key]) for key in STAGES)
+STATUS_CHOICES = tuple((s.value, STAGE_STATUS_LABELS[s]) for s in StageStatus)
+ROUND_CHOICES = tuple((key, ROUND_LABELS[key]) for key in ("adoption", *rounds.QUARTERS))
 
 
 def find_plan(session: Session, plan_id: int | None = None) -> Plan:
@@ -88,24 +81,17 @@ def matrix_page(
     """Return one page of the matrix: rows having a stage in `status`, counts of all rows."""
     kind, status = clean_filters(kind, status)
     matrix = supervision.build(session, plan, kind=kind, query=(query or "").strip() or None)
-    rows = [
-        r
-        for r in matrix.rows
-        if status is None or any(c.status == status for c in r.cells.values())
-    ]
-    pages = max(1, math.ceil(len(rows) / per_page))
-    page = min(max(page, 1), pages)
-    shown = rows[(page - 1) * per_page : page * per_page]
+    shown = paginate_list(matrix.with_status(status), page, per_page)
     return MatrixPage(
         plan.id,
         plan.title,
-        tuple(shown),
+        shown.rows,
         matrix.counts,
         len(matrix.rows),
-        len(rows),
-        page,
-        pages,
-        per_page,
+        shown.total,
+        shown.page,
+        shown.pages,
+        shown.per_page,
     )
 
 
@@ -125,14 +111,6 @@ class LateList:
         return not any(self.overdue.values()) and not any(self.done_late.values())
 
 
-def _names(rows: list[Row], stage: str, status: StageStatus) -> dict[str, list[str]]:
-    groups: dict[str, list[str]] = {k: [] for k in KINDS}
-    for row in rows:
-        if row.cells[stage].status == status:
-            groups["commune" if row.kind == "commune" else "department"].append(row.name)
-    return groups
-
-
 def late_lists(matrix: Matrix) -> list[LateList]:
     """Return, per stage, the names of overdue and late-finished units grouped by kind."""
     result = []
@@ -141,10 +119,10 @@ def late_lists(matrix: Matrix) -> list[LateList]:
         result.append(
             LateList(
                 stage,
-                rounds.ROUND_LABELS[stage],
+                ROUND_LABELS[stage],
                 max(dues) if dues else None,
-                _names(matrix.rows, stage, StageStatus.OVERDUE),
-                _names(matrix.rows, stage, StageStatus.DONE_LATE),
+                matrix.names(stage, StageStatus.OVERDUE),
+                matrix.names(stage, StageStatus.DONE_LATE),
             )
         )
     return result
@@ -172,7 +150,6 @@ def ranking(matrix: Matrix) -> list[RankEntry]:
     for position, (row, rate) in enumerate(matrix.ranking(), start=1):
         if rate != previous:
             rank, previous = position, rate
-        statuses = [c.status for c in row.cells.values()]
         entries.append(
             RankEntry(
                 rank,
@@ -180,9 +157,9 @@ def ranking(matrix: Matrix) -> list[RankEntry]:
                 row.name,
                 row.kind,
                 rate,
-                statuses.count(StageStatus.DONE_ON_TIME),
-                statuses.count(StageStatus.DONE_LATE),
-                statuses.count(StageStatus.OVERDUE),
+                row.count(StageStatus.DONE_ON_TIME),
+                row.count(StageStatus.DONE_LATE),
+                row.count(StageStatus.OVERDUE),
             )
         )
     return entries
@@ -227,11 +204,7 @@ def kpi_rollup(session: Session, plan: Plan, round_key: str) -> KpiRollup:
     if round_key not in rounds.QUARTERS:
         round_key = rounds.QUARTERS[0]
     data = aggregation.compute(session, plan, round_key)
-    stored = session.scalars(
-        select(AggregateReport).where(
-            AggregateReport.plan_id == plan.id, AggregateReport.round_key == round_key
-        )
-    ).first()
+    stored = aggregation.find(session, plan.id, round_key)
     texts = {code: text for code, text in session.execute(
         select(PlanKpi.code, PlanKpi.target_text).where(PlanKpi.plan_id == plan.id))}
     kpis = [{**k, "target_text": texts.get(k["code"]) or ""} for k in data["kpis"]]

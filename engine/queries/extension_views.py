@@ -8,9 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from engine.core.labels import process_label
-from engine.core.permissions import Actor
-from engine.domain import rounds
+from engine.core.labels import EXTENSION_STATUS_LABELS, ROUND_LABELS, process_label
 from models import (
     ExtensionRequest,
     ExtensionStatus,
@@ -20,21 +18,11 @@ from models import (
     User,
 )
 
-STATUS_LABELS = {ExtensionStatus.PENDING: "Chờ Sở KHCN xem xét",
-                 ExtensionStatus.APPROVED: "Đã chấp thuận",
-                 ExtensionStatus.REFUSED: "Không chấp thuận"}
-DECIDING_ROLES = frozenset({"dost_staff", "dost_leader"})
-
-
-def can_decide(actor: Actor) -> bool:
-    """Tell whether `actor` decides extension requests (Sở KHCN's staff and leader)."""
-    return any(g.role in DECIDING_ROLES for g in actor.grants)
-
 
 def stage_label(process_key: str, round_key: str) -> str:
     """Return "Kế hoạch của đơn vị" or "Báo cáo quý — Quý I" for an instance."""
     label = process_label(process_key)
-    return f"{label} — {rounds.ROUND_LABELS.get(round_key, round_key)}" if round_key else label
+    return f"{label} — {ROUND_LABELS.get(round_key, round_key)}" if round_key else label
 
 
 @dataclass(frozen=True)
@@ -70,7 +58,8 @@ def _lines(session: Session, *conditions: object) -> list[ExtensionLine]:
         .where(*conditions).order_by(ExtensionRequest.id)).all()  # type: ignore[arg-type]
     return [ExtensionLine(r.id, r.instance_id, code, name, stage_label(key, round_key), r.reason,
                           r.current_due, r.requested_due, str(r.status),
-                          STATUS_LABELS.get(r.status, str(r.status)), by, r.created_at, decided,
+                          EXTENSION_STATUS_LABELS.get(r.status, str(r.status)), by, r.created_at,
+                          decided,
                           r.decided_at, r.decision_comment)
             for r, code, name, key, round_key, by, decided in rows]
 

@@ -1,4 +1,5 @@
-"""What a task page shows beside its form: KPI and task names, targets, reviewers' comments."""
+"""What a unit_plan task page shows beside its form: KPI and task names, targets, reviewers'
+comments. Which builder a form uses is registered in `task_pages`."""
 
 from __future__ import annotations
 
@@ -142,24 +143,47 @@ def _summary(record: UnitPlan) -> UnitPlanSummary:
     )
 
 
-def for_task(session: Session, view: TaskView) -> FormContext:
-    """Return the display context of a task the caller already may see (see tasks.get)."""
-    if view.process_key != "unit_plan":
-        return FormContext()
+@dataclass(frozen=True)
+class _PlanOfTask:
+    """The unit plan a unit_plan task works on, with the province plan's KPIs."""
+
+    instance: ProcessInstance
+    unit: Unit
+    record: UnitPlan | None
+    kpis: dict[str, KpiInfo]
+
+
+def _plan_of(session: Session, view: TaskView) -> _PlanOfTask | None:
+    """Return the unit plan behind a task (None when its instance or unit is gone)."""
     instance = session.get(ProcessInstance, view.instance_id)
     unit = session.get(Unit, view.unit_id)
     if instance is None or unit is None:
-        return FormContext()
+        return None
     record = session.scalars(
         select(UnitPlan).where(UnitPlan.plan_id == instance.plan_id, UnitPlan.unit_id == unit.id)
     ).first()
-    kpis = _kpis(session, instance.plan_id)
-    if record is None:
-        return FormContext(kpis=kpis)
-    if view.form_key == "unit_plan_adapt":
-        return FormContext(
-            kpis=kpis,
-            template_tasks=_template_tasks(session, instance.plan_id, unit),
-            returned=_return_note(session, record, instance.id),
-        )
-    return FormContext(kpis=kpis, unit_plan=_summary(record))
+    return _PlanOfTask(instance, unit, record, _kpis(session, instance.plan_id))
+
+
+def adaptation(session: Session, view: TaskView) -> FormContext:
+    """Beside the adaptation editor: KPI and template-task names, why the plan came back."""
+    found = _plan_of(session, view)
+    if found is None:
+        return FormContext()
+    if found.record is None:
+        return FormContext(kpis=found.kpis)
+    return FormContext(
+        kpis=found.kpis,
+        template_tasks=_template_tasks(session, found.instance.plan_id, found.unit),
+        returned=_return_note(session, found.record, found.instance.id),
+    )
+
+
+def plan_summary(session: Session, view: TaskView) -> FormContext:
+    """Beside a decision on a unit plan: the plan as it stands, with the KPIs' names."""
+    found = _plan_of(session, view)
+    if found is None:
+        return FormContext()
+    if found.record is None:
+        return FormContext(kpis=found.kpis)
+    return FormContext(kpis=found.kpis, unit_plan=_summary(found.record))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal, TypeVar
@@ -11,7 +12,8 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.core.labels import process_label, role_label
-from engine.core.permissions import Actor, inbox_filter
+from engine.core.pagination import AnySelect, count, paginate, window
+from engine.core.permissions import Actor, offered_filter
 from models import HumanTask, HumanTaskStatus, Unit, User
 
 PER_PAGE = 50
@@ -93,11 +95,7 @@ def urgency(due: date | None, today: date) -> Urgency:
 
 def _offered(actor: Actor) -> list[ColumnElement[bool]]:
     """Return the conditions of the tasks offered to `actor` (claimed by others excluded)."""
-    return [
-        HumanTask.status == HumanTaskStatus.READY,
-        inbox_filter(actor),
-        or_(HumanTask.claimed_by_id.is_(None), HumanTask.claimed_by_id == actor.user_id),
-    ]
+    return [HumanTask.status == HumanTaskStatus.READY, offered_filter(actor)]
 
 
 def _unit_condition(text: str) -> ColumnElement[bool]:
@@ -152,7 +150,7 @@ def _process_counts(session: Session, actor: Actor) -> tuple[ProcessCount, ...]:
         .group_by(HumanTask.process_key)
         .order_by(HumanTask.process_key)
     )
-    return tuple(ProcessCount(key, process_label(key), count) for key, count in rows)
+    return tuple(ProcessCount(key, process_label(key), number) for key, number in rows)
 
 
 def _row(task: HumanTask, unit: Unit, claimer: str | None, actor: Actor, today: date) -> InboxRow:
@@ -173,24 +171,29 @@ def _row(task: HumanTask, unit: Unit, claimer: str | None, actor: Actor, today: 
     )
 
 
-def search(session: Session, actor: Actor, query: InboxQuery, today: date) -> InboxPage:
-    """Return one page of the tasks offered to `actor` with the counts the list shows."""
-    base = _base(actor, query)
-    conditions = base + _quick(query, today)
-    total = _count(session, conditions)
-    per_page = max(1, query.per_page)
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, query.page), pages)
+def _statement(query: InboxQuery, conditions: list[ColumnElement[bool]]) -> AnySelect:
+    """Return the ordered select of the tasks meeting `conditions`, with unit and claimer."""
     stmt = (
         select(HumanTask, Unit, User.full_name)
         .join(Unit, Unit.id == HumanTask.unit_id)
         .outerjoin(User, User.id == HumanTask.claimed_by_id)
         .where(*conditions)
     )
-    rows = session.execute(_ordered(stmt, query).limit(per_page).offset((page - 1) * per_page))
+    return _ordered(stmt, query)
+
+
+def _converter(actor: Actor, today: date) -> Callable[[Any], InboxRow]:
+    return lambda record: _row(record[0], record[1], record[2], actor, today)
+
+
+def search(session: Session, actor: Actor, query: InboxQuery, today: date) -> InboxPage:
+    """Return one page of the tasks offered to `actor` with the counts the list shows."""
+    base = _base(actor, query)
+    stmt = _statement(query, base + _quick(query, today))
+    found = paginate(session, stmt, query.page, _converter(actor, today), query.per_page)
     return InboxPage(
-        rows=tuple(_row(task, unit, name, actor, today) for task, unit, name in rows),
-        total=total,
+        rows=found.rows,
+        total=found.total,
         all_count=_count(session, _offered(actor)),
         due_today=_count(session, base + [HumanTask.due_date == today]),
         overdue=_count(session, base + [HumanTask.due_date < today]),
@@ -203,7 +206,17 @@ def search(session: Session, actor: Actor, query: InboxQuery, today: date) -> In
             ],
         ),
         processes=_process_counts(session, actor),
-        page=page,
-        pages=pages,
-        per_page=per_page,
+        page=found.page,
+        pages=found.pages,
+        per_page=found.per_page,
     )
+
+
+def offered(
+    session: Session, actor: Actor, today: date, *, limit: int, offset: int
+) -> tuple[tuple[InboxRow, ...], int]:
+    """Return `limit` of the tasks offered to `actor` from `offset`, in the inbox's default
+    order (unfiltered), and how many there are in all (the API's limit/offset paging)."""
+    stmt = _statement(InboxQuery(), _offered(actor))
+    rows = window(session, stmt, _converter(actor, today), limit=limit, offset=offset)
+    return rows, count(session, stmt)

@@ -5,6 +5,7 @@ state is never loaded."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -13,38 +14,28 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.core.errors import NotFoundError
-from engine.core.labels import NOTICE_LABELS, process_label, role_label
+from engine.core.formatting import format_date
+from engine.core.labels import (
+    AUDIT_ACTION_LABELS,
+    DECISION_LABELS,
+    INSTANCE_STATUS_LABELS,
+    MESSAGE_LABELS,
+    NOTICE_LABELS,
+    ROUND_LABELS,
+    process_label,
+    role_label,
+)
 from engine.core.permissions import Actor, can_see_unit
-from engine.domain import rounds
 from models import (
     AuditEvent,
     HumanTask,
     HumanTaskStatus,
-    InstanceStatus,
     ProcessDefinition,
     ProcessInstance,
     Unit,
     User,
 )
 
-INSTANCE_STATUS_LABELS = {
-    InstanceStatus.RUNNING: "Đang thực hiện",
-    InstanceStatus.COMPLETED: "Đã kết thúc",
-    InstanceStatus.SUSPENDED: "Tạm dừng",
-    InstanceStatus.CANCELLED: "Đã hủy",
-    InstanceStatus.ERROR: "Lỗi",
-}
-DECISION_LABELS = {
-    "approve": "đồng ý",
-    "return": "trả lại để chỉnh sửa",
-    "accept": "tiếp nhận",
-    "refuse": "không đồng ý",
-    "reject": "không đồng ý",
-}
-MESSAGE_LABELS = {
-    "plan_withdrawn": "Kế hoạch của tỉnh bị thu hồi",
-    "unit_plan_accepted": "Kế hoạch của đơn vị đã được tiếp nhận",
-}
 SYSTEM_NAME = "Hệ thống"
 
 
@@ -110,8 +101,8 @@ def _visible(session: Session, actor: Actor, instance_id: int) -> ProcessInstanc
 
 def _round_label(instance: ProcessInstance) -> str:
     if instance.round_key:
-        return rounds.ROUND_LABELS.get(instance.round_key, instance.round_key)
-    return rounds.ROUND_LABELS.get(
+        return ROUND_LABELS.get(instance.round_key, instance.round_key)
+    return ROUND_LABELS.get(
         "adoption" if instance.process_key == "unit_plan" else instance.process_key, ""
     )
 
@@ -179,24 +170,13 @@ def diagram(session: Session, actor: Actor, instance_id: int) -> Diagram:
                    signals=dict(signals))
 
 
-def _date_text(value: Any) -> str:
-    try:
-        return date.fromisoformat(str(value)).strftime("%d/%m/%Y")
-    except ValueError:
-        return str(value or "")
-
-
 def _task_text(action: str, details: dict[str, Any], title: str) -> tuple[str, str]:
     step = f"«{title}»" if title else ""
+    what = f"{AUDIT_ACTION_LABELS[action]} {step}".strip()
     if action == "task.completed":
         decision = DECISION_LABELS.get(str(details.get("decision", "")), "")
-        return f"Hoàn thành bước {step}".strip(), f"Ý kiến: {decision}" if decision else ""
-    verbs = {
-        "task.draft_saved": "Lưu nháp bước",
-        "task.claimed": "Nhận xử lý bước",
-        "task.released": "Trả lại cho nhóm bước",
-    }
-    return f"{verbs[action]} {step}".strip(), ""
+        return what, f"Ý kiến: {decision}" if decision else ""
+    return what, ""
 
 
 def describe(action: str, details: dict[str, Any], title: str = "") -> tuple[str, str]:
@@ -211,47 +191,69 @@ def describe(action: str, details: dict[str, Any], title: str = "") -> tuple[str
     if action == "reminder.sent":
         roles = ", ".join(role_label(r) for r in details.get("roles", []))
         kind = NOTICE_LABELS.get(str(details.get("kind", "")), "")
-        return "Nhắc việc", " — ".join(p for p in (kind, f"gửi {roles}" if roles else "") if p)
+        parts = (kind, f"gửi {roles}" if roles else "")
+        return AUDIT_ACTION_LABELS[action], " — ".join(p for p in parts if p)
     if action == "instance.escalated":
         if details.get("role") == "parent_leader":
             return "Báo cáo lãnh đạo xã", "Quá thời hạn cho phép"
         return "Báo cáo UBND tỉnh", "Quá thời hạn cho phép"
     if action == "extension.requested":
         return (
-            "Đề nghị gia hạn",
-            f"Đến {_date_text(details.get('requested_due'))}: {details.get('reason', '')}",
+            AUDIT_ACTION_LABELS[action],
+            f"Đến {format_date(details.get('requested_due'))}: {details.get('reason', '')}",
         )
     if action in ("extension.approved", "extension.refused"):
         verdict = "chấp thuận" if action == "extension.approved" else "không chấp thuận"
         comment = f" — {details['comment']}" if details.get("comment") else ""
         return (
             f"Gia hạn: Sở KHCN {verdict}",
-            f"Hạn đề nghị {_date_text(details.get('requested_due'))}{comment}",
+            f"Hạn đề nghị {format_date(details.get('requested_due'))}{comment}",
         )
     if action == "message.delivered":
         name = str(details.get("message", ""))
-        return "Nhận thông báo từ quy trình khác", MESSAGE_LABELS.get(name, name)
-    simple = {
-        "instance.started": ("Khởi tạo quy trình", f"Phiên bản {details.get('version', '')}"),
-        "instance.completed": ("Quy trình kết thúc", ""),
-        "instance.error": ("Quy trình gặp lỗi", str(details.get("message", ""))[:200]),
-        "reminder.skipped": ("Không nhắc việc", "Đơn vị đã gửi, đang chờ Sở KHCN"),
+        return AUDIT_ACTION_LABELS[action], MESSAGE_LABELS.get(name, name)
+    details_of = {
+        "instance.started": f"Phiên bản {details.get('version', '')}",
+        "instance.error": str(details.get("message", ""))[:200],
+        "reminder.skipped": "Đơn vị đã gửi, đang chờ Sở KHCN",
     }
-    return simple.get(action, (action, ""))
+    return AUDIT_ACTION_LABELS.get(action, action), details_of.get(action, "")
 
 
-def history(session: Session, actor: Actor, instance_id: int) -> list[HistoryEntry]:
-    """Return the instance's audit trail, oldest first, in Vietnamese."""
-    instance = _visible(session, actor, instance_id)
+Describer = Callable[[str, dict[str, Any], str], tuple[str, str]]
+
+
+def trail(
+    session: Session,
+    instance_id: int,
+    *,
+    describer: Describer = describe,
+    newest_first: bool = False,
+    limit: int | None = None,
+) -> list[HistoryEntry]:
+    """Return an instance's audit events in Vietnamese, oldest (or newest) first, at most `limit`.
+
+    No permission check: the instance page's `history` and the admin pages check first."""
+    order = (
+        (AuditEvent.at.desc(), AuditEvent.id.desc())
+        if newest_first
+        else (AuditEvent.at.asc(), AuditEvent.id.asc())
+    )
     rows = session.execute(
         select(AuditEvent, User.full_name, HumanTask.title)
         .outerjoin(User, User.id == AuditEvent.actor_id)
         .outerjoin(HumanTask, HumanTask.id == AuditEvent.human_task_id)
-        .where(AuditEvent.instance_id == instance.id)
-        .order_by(AuditEvent.at, AuditEvent.id)
+        .where(AuditEvent.instance_id == instance_id)
+        .order_by(*order)
+        .limit(limit)
     ).all()
     entries = []
     for event, name, title in rows:
-        what, detail = describe(event.action, event.details or {}, title or "")
+        what, detail = describer(event.action, event.details or {}, title or "")
         entries.append(HistoryEntry(event.at, name or SYSTEM_NAME, what, detail))
     return entries
+
+
+def history(session: Session, actor: Actor, instance_id: int) -> list[HistoryEntry]:
+    """Return the audit trail of an instance the actor may see, oldest first, in Vietnamese."""
+    return trail(session, _visible(session, actor, instance_id).id)

@@ -13,9 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.core import clock
+from engine.core.labels import ROUND_LABELS, STAGE_STATUS_LABELS
 from engine.domain import reports, rounds
 from engine.domain.kpis import target_text
-from engine.domain.status import LABELS, StageStatus, stage_status
+from engine.domain.status import StageStatus, stage_status
 from engine.domain.unit_plans import template_kind
 from models import Plan, PlanKpi, ProcessInstance, TemplateTask, Unit
 
@@ -158,7 +159,7 @@ def _internal(
                 submitted_at=item["submitted_at"],
                 late=bool(item["late"]),
                 status=status,
-                status_label=LABELS[status],
+                status_label=STAGE_STATUS_LABELS[status],
                 task_statuses=tuple(item["task_statuses"]),
                 notes=item["notes"],
             )
@@ -183,7 +184,7 @@ def report_context(session: Session, instance: ProcessInstance, unit: Unit) -> R
     internal, internal_due = _internal(session, plan, unit, instance.round_key)
     return ReportContext(
         round_key=instance.round_key,
-        round_label=rounds.ROUND_LABELS.get(instance.round_key, instance.round_key),
+        round_label=ROUND_LABELS.get(instance.round_key, instance.round_key),
         due_date=instance.due_date,
         kpis=_kpi_targets(session, plan.id, own["kpis"]),
         tasks=_task_infos(session, plan.id, owner, tasks),

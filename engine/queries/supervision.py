@@ -11,12 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.core import clock
+from engine.core.labels import STAGE_STATUS_LABELS
 from engine.core.workcalendar import business_date
 from engine.domain import rounds
-from engine.domain.status import LABELS, StageStatus, stage_status
+from engine.domain.status import StageStatus, stage_status
 from engine.domain.targets import target_units
 from models import Inspection, Plan, ProcessInstance, Report, Unit, UnitPlan
 
+KINDS = ("department", "commune")
 STAGES = ("adoption", "q1", "q2", "q3", "q4", "inspection")
 STAGE_PROCESS = {
     "adoption": ("unit_plan", ""),
@@ -37,7 +39,7 @@ class Cell:
     @property
     def label(self) -> str:
         """Return the Vietnamese status label ("—" when the stage does not apply)."""
-        return LABELS[self.status] if self.status else "—"
+        return STAGE_STATUS_LABELS[self.status] if self.status else "—"
 
     def as_dict(self) -> dict[str, Any]:
         """Return the JSON form of the /api/status contract."""
@@ -57,6 +59,14 @@ class Row:
     name: str
     kind: str
     cells: dict[str, Cell]
+
+    def count(self, status: StageStatus) -> int:
+        """Return how many of the unit's stages are in `status`."""
+        return sum(c.status == status for c in self.cells.values())
+
+    def has_status(self, status: str) -> bool:
+        """Tell whether one of the unit's stages is in `status` (the status filter)."""
+        return any(c.status == status for c in self.cells.values())
 
     @property
     def on_time_rate(self) -> float | None:
@@ -78,23 +88,26 @@ class Matrix:
     rows: list[Row]
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
 
+    def with_status(self, status: str | None) -> list[Row]:
+        """Return the rows having a stage in `status` (every row when None)."""
+        return [r for r in self.rows if status is None or r.has_status(status)]
+
+    def names(self, stage: str, status: StageStatus) -> dict[str, list[str]]:
+        """Return the names of the units whose `stage` is in `status`, grouped by kind."""
+        groups: dict[str, list[str]] = {k: [] for k in KINDS}
+        for row in self.rows:
+            if row.cells[stage].status == status:
+                groups["commune" if row.kind == "commune" else "department"].append(row.name)
+        return groups
+
     def late_lists(self) -> dict[str, dict[str, list[str]]]:
         """Return, per stage, the names of overdue units grouped by kind (as seed 001 lists)."""
-        result: dict[str, dict[str, list[str]]] = {}
-        for stage in STAGES:
-            groups: dict[str, list[str]] = {"department": [], "commune": []}
-            for row in self.rows:
-                if row.cells[stage].status == StageStatus.OVERDUE:
-                    groups["commune" if row.kind == "commune" else "department"].append(row.name)
-            result[stage] = groups
-        return result
+        return {stage: self.names(stage, StageStatus.OVERDUE) for stage in STAGES}
 
     def ranking(self) -> list[tuple[Row, float]]:
         """Return the units ranked by on-time rate, best first (thi đua)."""
-        rated = [(r, r.on_time_rate) for r in self.rows if r.on_time_rate is not None]
-        return sorted(
-            ((r, rate) for r, rate in rated if rate is not None), key=lambda x: (-x[1], x[0].name)
-        )
+        rated = [(r, rate) for r in self.rows if (rate := r.on_time_rate) is not None]
+        return sorted(rated, key=lambda x: (-x[1], x[0].name))
 
 
 def _instances(session: Session, plan_id: int) -> dict[tuple[str, str, int], int]:
@@ -197,6 +210,12 @@ def _row(plan: Plan, unit: Unit, records: _Records, now: datetime) -> Row:
     return Row(unit.id, unit.code, unit.name, str(unit.kind), cells)
 
 
+def unit_matches(unit: Unit, text: str | None) -> bool:
+    """Tell whether the unit's name or code contains `text`, ignoring case (True when empty)."""
+    folded = (text or "").strip().casefold()
+    return not folded or folded in unit.name.casefold() or folded in unit.code
+
+
 def build(
     session: Session,
     plan: Plan,
@@ -210,13 +229,10 @@ def build(
     units = [
         u
         for u in target_units(session, plan)
-        if (not kind or u.kind == kind)
-        and (not query or query.casefold() in u.name.casefold() or query.casefold() in u.code)
+        if (not kind or u.kind == kind) and unit_matches(u, query)
     ]
     records = _Records.load(session, plan.id)
-    rows = [_row(plan, unit, records, now) for unit in units]
-    if status:
-        rows = [r for r in rows if any(c.status == status for c in r.cells.values())]
+    rows = Matrix([_row(plan, unit, records, now) for unit in units]).with_status(status or None)
     return Matrix(rows=rows, counts=_counts(rows))
 
 

@@ -1,4 +1,4 @@
-"""User tasks as lists and pages show them: the API's inbox, one task with its form's data."""
+"""One user task as pages and the API show it, with its form's data (lists: queries.inbox)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.core.permissions import Actor, inbox_filter, visible_task
+from engine.core.permissions import Actor, visible_task
 from engine.domain.form_handlers import handler_for
-from models import HumanTask, HumanTaskStatus, Unit
+from models import HumanTask, Unit
 
 
 @dataclass(frozen=True)
@@ -48,32 +47,6 @@ def view(task: HumanTask, unit: Unit) -> TaskView:
         status=task.status,
         claimed_by_id=task.claimed_by_id,
         created_at=task.created_at,
-    )
-
-
-def inbox(session: Session, actor: Actor, *, limit: int = 50, offset: int = 0) -> list[TaskView]:
-    """Return the ready tasks offered to `actor`, earliest due first."""
-    rows = session.execute(
-        select(HumanTask, Unit)
-        .join(Unit, Unit.id == HumanTask.unit_id)
-        .where(HumanTask.status == HumanTaskStatus.READY, inbox_filter(actor))
-        .where((HumanTask.claimed_by_id.is_(None)) | (HumanTask.claimed_by_id == actor.user_id))
-        .order_by(HumanTask.due_date, HumanTask.id)
-        .limit(limit)
-        .offset(offset)
-    )
-    return [view(task, unit) for task, unit in rows]
-
-
-def inbox_count(session: Session, actor: Actor) -> int:
-    """Return how many ready tasks are offered to `actor`."""
-    return (
-        session.scalar(
-            select(func.count(HumanTask.id))
-            .where(HumanTask.status == HumanTaskStatus.READY, inbox_filter(actor))
-            .where((HumanTask.claimed_by_id.is_(None)) | (HumanTask.claimed_by_id == actor.user_id))
-        )
-        or 0
     )
 
 

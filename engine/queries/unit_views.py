@@ -11,10 +11,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.core.errors import FieldErrors, NotFoundError, PermissionDeniedError
-from engine.core.labels import UNIT_KIND_LABELS
-from engine.core.permissions import Actor, can_act, can_see_unit
+from engine.core.formatting import format_number
+from engine.core.labels import (
+    PLAN_TASK_STATUS_LABELS,
+    RECORD_STATUS_LABELS,
+    ROUND_LABELS,
+    VERDICT_LABELS,
+    unit_kind_label,
+)
+from engine.core.permissions import Actor, can_see_unit, may_request_extension
 from engine.domain import extensions, reports, rounds, unit_plans
-from engine.domain.kpis import VERDICT_LABELS, Verdict, target_text
+from engine.domain.kpis import Verdict, target_text
 from engine.domain.targets import target_units
 from engine.queries import extension_views, supervision
 from engine.queries.extension_views import ExtensionLine
@@ -29,16 +36,6 @@ from models import (
     Unit,
     UnitPlan,
 )
-
-RECORD_STATUS_LABELS = {
-    "not_started": "Chưa bắt đầu",
-    "draft": "Đang soạn thảo, chờ lãnh đạo duyệt",
-    "approved": "Đã gửi, chờ Sở KHCN tiếp nhận",
-    "returned": "Bị trả lại để chỉnh sửa",
-    "accepted": "Sở KHCN đã tiếp nhận",
-}
-TASK_STATUS_LABELS = {"done": "Đã hoàn thành", "in_progress": "Đang thực hiện",
-                      "not_started": "Chưa thực hiện"}
 
 
 @dataclass(frozen=True)
@@ -175,18 +172,6 @@ def find_unit(session: Session, actor: Actor, code: str) -> Unit:
     return unit
 
 
-def may_request_extension(actor: Actor, unit_id: int) -> bool:
-    """Tell whether `actor` is the unit's staff or leader (who may ask for more time)."""
-    return can_act(actor, "unit_staff", unit_id) or can_act(actor, "unit_leader", unit_id)
-
-
-def _number(value: Any) -> str:
-    if value is None or isinstance(value, bool):
-        return ""
-    number = float(value)
-    return (str(int(number)) if number.is_integer() else f"{number:g}").replace(".", ",")
-
-
 def _adopted(record: UnitPlan | None, kpis: dict[str, PlanKpi]) -> AdoptedPlan | None:
     if record is None:
         return None
@@ -208,7 +193,7 @@ def _adopted(record: UnitPlan | None, kpis: dict[str, PlanKpi]) -> AdoptedPlan |
 
 def _task_lines(items: list[dict[str, Any]], names: dict[str, str]) -> tuple[ResultLine, ...]:
     return tuple(ResultLine(t["code"], names.get(t["code"], t["code"]), "", "",
-                            TASK_STATUS_LABELS.get(t.get("status", ""), ""),
+                            PLAN_TASK_STATUS_LABELS.get(t.get("status", ""), ""),
                             t.get("status") == "done", t.get("description", "")) for t in items)
 
 
@@ -217,11 +202,12 @@ def quarter_report(report: Report, kpis: dict[str, PlanKpi], names: dict[str, st
     """Return a report as pages show it: KPI verdicts and task statuses with their names."""
     kpi_lines = tuple(ResultLine(
         k["code"], kpis[k["code"]].name if k["code"] in kpis else k["code"],
-        target_text(k.get("target_value"), k.get("comparator")), _number(k.get("actual_value")),
+        target_text(k.get("target_value"), k.get("comparator")),
+        format_number(k.get("actual_value")),
         VERDICT_LABELS.get(Verdict(k["verdict"]), "") if k.get("verdict") else "",
         k.get("verdict") == Verdict.MET, k.get("actual_text", "")) for k in report.kpi_results)
     return QuarterReport(
-        report.round_key, rounds.ROUND_LABELS.get(report.round_key, report.round_key),
+        report.round_key, ROUND_LABELS.get(report.round_key, report.round_key),
         report.due_date, str(report.status), RECORD_STATUS_LABELS.get(str(report.status), ""),
         report.submitted_at,
         report.late, report.report_number, report.review_comments, report.notes, kpi_lines,
@@ -253,7 +239,7 @@ def internal_inputs(session: Session, plan_id: int, unit: Unit, names: dict[str,
     rows = reports.internal_inputs(session, plan_id, unit, round_key)
     if not any(r["submitted_at"] or r["task_statuses"] for r in rows):
         return ()  # the round has not reached the departments yet
-    return tuple(InternalInput(rounds.ROUND_LABELS[round_key], row["unit_name"],
+    return tuple(InternalInput(ROUND_LABELS[round_key], row["unit_name"],
                                row["submitted_at"], row["late"],
                                _task_lines(row["task_statuses"], names), row["notes"])
                  for row in rows)
@@ -292,7 +278,7 @@ def overview(session: Session, actor: Actor, plan: Plan, code: str) -> UnitOverv
     may_request = may_request_extension(actor, unit.id)
     return UnitOverview(
         code=unit.code, name=unit.name, kind=str(unit.kind),
-        kind_label=UNIT_KIND_LABELS.get(str(unit.kind), str(unit.kind)),
+        kind_label=unit_kind_label(unit.kind),
         parent=(unit.parent.code, unit.parent.name)
         if unit.parent and unit.kind == "internal" else None,
         plan_id=plan.id, plan_title=plan.title, stages=stages,
@@ -315,10 +301,8 @@ class UnitEntry:
 def list_visible(session: Session, actor: Actor, plan: Plan,
                  query: str | None = None) -> list[UnitEntry]:
     """Return the plan's target units the actor may see, optionally filtered by name or code."""
-    text = (query or "").strip().casefold()
     return [UnitEntry(u.code, u.name, str(u.kind)) for u in target_units(session, plan)
-            if can_see_unit(actor, u.id) and (not text or text in u.name.casefold()
-                                              or text in u.code)]
+            if can_see_unit(actor, u.id) and supervision.unit_matches(u, query)]
 
 
 def code_of(session: Session, unit_id: int) -> str:

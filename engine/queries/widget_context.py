@@ -1,7 +1,8 @@
 """What the aggregation and inspection-choice pages show beside their forms: the province report
 of the round, and the units ranked by how often they sent a stage late or left it overdue.
 
-The leader's and Sở KHCN's steps on a quarterly report show the submitted report read-only."""
+The leader's and Sở KHCN's steps on a quarterly report show the submitted report read-only.
+Which builder a form uses is registered in `task_pages`."""
 
 from __future__ import annotations
 
@@ -12,26 +13,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.domain import aggregation, reports, rounds
+from engine.core.labels import ROUND_LABELS, STAGE_STATUS_LABELS
+from engine.domain import aggregation, reports
 from engine.domain.kpis import target_text
-from engine.domain.status import LABELS, StageStatus
+from engine.domain.status import StageStatus
 from engine.queries import supervision
 from engine.queries.report_context import ReportContext, report_context
 from engine.queries.task_views import TaskView
-from models import (
-    AggregateReport,
-    HumanTask,
-    HumanTaskStatus,
-    Plan,
-    PlanKpi,
-    ProcessInstance,
-    Report,
-    Unit,
-)
+from models import Plan, PlanKpi, ProcessInstance, Report, Unit
 
 LATE_STATUSES = (StageStatus.DONE_LATE, StageStatus.OVERDUE)
-REPORT_FORMS = ("quarterly_report_fill", "internal_report_fill")
-REPORT_DECISION_FORMS = ("quarterly_report_approve", "quarterly_report_review")
 
 
 @dataclass(frozen=True)
@@ -79,48 +70,24 @@ class WidgetContext:
     units: tuple[UnitLateness, ...] = field(default_factory=tuple)
 
 
-def _reviewed_recommendations(session: Session, instance: ProcessInstance) -> str | None:
-    """Return the recommendations of the round's latest completed review (its submitted data).
-
-    aggregation.store refreshes `data` whenever an aggregation form is opened, which drops the
-    recommendations aggregation.apply kept there; the completed review task still holds them.
-    """
-    draft = session.scalars(
-        select(HumanTask.draft)
-        .where(
-            HumanTask.instance_id == instance.id,
-            HumanTask.form_key == "aggregation_review",
-            HumanTask.status == HumanTaskStatus.COMPLETED,
-        )
-        .order_by(HumanTask.id.desc())
-        .limit(1)
-    ).first()
-    value = (draft or {}).get("recommendations")
-    return str(value) if value else None
-
-
 def aggregate_view(session: Session, instance: ProcessInstance) -> AggregateView:
     """Return the province report of the instance's round (computed and stored when missing)."""
     plan = session.get(Plan, instance.plan_id)
     assert plan is not None
-    stored = session.scalars(
-        select(AggregateReport).where(
-            AggregateReport.plan_id == plan.id, AggregateReport.round_key == instance.round_key
-        )
-    ).first()
+    stored = aggregation.find(session, plan.id, instance.round_key)
     report = stored or aggregation.store(session, plan, instance.round_key)
     data = dict(report.data or {})
     kpis = session.scalars(select(PlanKpi).where(PlanKpi.plan_id == plan.id))
     return AggregateView(
         round_key=report.round_key,
-        round_label=str(data.get("round_label") or rounds.ROUND_LABELS.get(report.round_key, "")),
+        round_label=str(data.get("round_label") or ROUND_LABELS.get(report.round_key, "")),
         generated_at=report.generated_at,
         data=data,
         province_targets={
             k.code: k.target_text or target_text(k.target_value, k.comparator) for k in kpis
         },
         reviewed_comments=report.reviewed_comments,
-        recommendations=data.get("recommendations") or _reviewed_recommendations(session, instance),
+        recommendations=data.get("recommendations"),
         approved_at=report.approved_at,
     )
 
@@ -135,10 +102,10 @@ def units_by_lateness(session: Session, plan: Plan) -> tuple[UnitLateness, ...]:
                 code=row.code,
                 name=row.name,
                 kind=row.kind,
-                late=sum(c.status == StageStatus.DONE_LATE for _, c in cells),
-                overdue=sum(c.status == StageStatus.OVERDUE for _, c in cells),
+                late=row.count(StageStatus.DONE_LATE),
+                overdue=row.count(StageStatus.OVERDUE),
                 stages=tuple(
-                    (rounds.ROUND_LABELS.get(key, key), LABELS[c.status])
+                    (ROUND_LABELS.get(key, key), STAGE_STATUS_LABELS[c.status])
                     for key, c in cells
                     if c.status in LATE_STATUSES
                 ),
@@ -147,26 +114,42 @@ def units_by_lateness(session: Session, plan: Plan) -> tuple[UnitLateness, ...]:
     return tuple(sorted(rows, key=lambda u: (-u.total, -u.overdue, u.name.casefold())))
 
 
-def for_task(session: Session, view: TaskView) -> WidgetContext:
-    """Return the widget context of a task the caller already may see (see tasks.get)."""
-    wanted = view.process_key == "aggregation" or view.form_key in (
-        *REPORT_FORMS,
-        *REPORT_DECISION_FORMS,
-        "inspection_select",
-    )
-    instance = session.get(ProcessInstance, view.instance_id) if wanted else None
+def _instance_and_unit(session: Session, view: TaskView) -> tuple[ProcessInstance, Unit] | None:
+    """Return the task's instance and unit (None when either is gone)."""
+    instance = session.get(ProcessInstance, view.instance_id)
+    unit = session.get(Unit, view.unit_id) if instance is not None else None
+    return (instance, unit) if instance is not None and unit is not None else None
+
+
+def report_editor(session: Session, view: TaskView) -> WidgetContext:
+    """Beside a report being filled in: the unit's targets, tasks and departments' inputs."""
+    found = _instance_and_unit(session, view)
+    if found is None:
+        return WidgetContext()
+    instance, unit = found
+    return WidgetContext(report=report_context(session, instance, unit))
+
+
+def submitted_report(session: Session, view: TaskView) -> WidgetContext:
+    """Beside a decision on a report: the submitted report, read-only, with its context."""
+    found = _instance_and_unit(session, view)
+    if found is None:
+        return WidgetContext()
+    instance, unit = found
+    submitted = reports.find(session, instance.plan_id, unit.id, instance.round_key)
+    return WidgetContext(report=report_context(session, instance, unit), submitted=submitted)
+
+
+def province_report(session: Session, view: TaskView) -> WidgetContext:
+    """Beside an aggregation step: the province report of the round."""
+    instance = session.get(ProcessInstance, view.instance_id)
     if instance is None:
         return WidgetContext()
-    if view.form_key in REPORT_FORMS:
-        unit = session.get(Unit, view.unit_id)
-        return WidgetContext(report=report_context(session, instance, unit) if unit else None)
-    if view.form_key in REPORT_DECISION_FORMS:
-        unit = session.get(Unit, view.unit_id)
-        if unit is None:
-            return WidgetContext()
-        submitted = reports.find(session, instance.plan_id, unit.id, instance.round_key)
-        return WidgetContext(report=report_context(session, instance, unit), submitted=submitted)
-    if view.process_key == "aggregation":
-        return WidgetContext(aggregate=aggregate_view(session, instance))
-    plan = session.get(Plan, instance.plan_id)
+    return WidgetContext(aggregate=aggregate_view(session, instance))
+
+
+def unit_picker(session: Session, view: TaskView) -> WidgetContext:
+    """Beside the choice of units to inspect: the units ranked by lateness."""
+    instance = session.get(ProcessInstance, view.instance_id)
+    plan = session.get(Plan, instance.plan_id) if instance is not None else None
     return WidgetContext(units=units_by_lateness(session, plan) if plan else ())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
 from engine.core.errors import FieldErrors, NotFoundError
+from engine.core.formatting import format_number, parse_date, parse_number
 from engine.core.paths import FORMS_DIR
 
 SCHEMA_SUFFIX = ".schema.json"
@@ -82,17 +83,11 @@ def _field_path(error: ValidationError) -> str:
     return ".".join(str(p) for p in error.absolute_path) or "_form"
 
 
-def _fmt(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).replace(".", ",") if isinstance(value, float) else str(value)
-
-
 _MESSAGES: dict[str, Any] = {
-    "minimum": lambda e: f"Giá trị phải lớn hơn hoặc bằng {_fmt(e.validator_value)}",
-    "maximum": lambda e: f"Giá trị phải nhỏ hơn hoặc bằng {_fmt(e.validator_value)}",
-    "exclusiveMinimum": lambda e: f"Giá trị phải lớn hơn {_fmt(e.validator_value)}",
-    "exclusiveMaximum": lambda e: f"Giá trị phải nhỏ hơn {_fmt(e.validator_value)}",
+    "minimum": lambda e: f"Giá trị phải lớn hơn hoặc bằng {format_number(e.validator_value)}",
+    "maximum": lambda e: f"Giá trị phải nhỏ hơn hoặc bằng {format_number(e.validator_value)}",
+    "exclusiveMinimum": lambda e: f"Giá trị phải lớn hơn {format_number(e.validator_value)}",
+    "exclusiveMaximum": lambda e: f"Giá trị phải nhỏ hơn {format_number(e.validator_value)}",
     "enum": lambda e: "Giá trị không nằm trong danh sách cho phép",
     "const": lambda e: "Giá trị không hợp lệ",
     "maxLength": lambda e: f"Tối đa {e.validator_value} ký tự",
@@ -158,17 +153,6 @@ def load(key: str, forms_dir: Path = FORMS_DIR) -> FormDefinition:
     return FormDefinition(key=key, schema=schema, ui=ui)
 
 
-def parse_date(value: str) -> date | None:
-    """Read a date typed as dd/mm/yyyy or ISO yyyy-mm-dd; None when it is neither."""
-    text = value.strip()
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
-
-
 def _coerce_value(schema: Mapping[str, Any], value: Any) -> Any:
     """Convert one raw form string to the schema's type; leave it as is when it does not fit."""
     kind = schema.get("type")
@@ -180,9 +164,8 @@ def _coerce_value(schema: Mapping[str, Any], value: Any) -> Any:
     if kind in ("number", "integer"):
         if text == "":
             return None
-        try:
-            number = float(text.replace(",", "."))
-        except ValueError:
+        number = parse_number(text)
+        if number is None:
             return value
         return int(number) if kind == "integer" and number.is_integer() else number
     if kind == "boolean":

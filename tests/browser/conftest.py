@@ -75,7 +75,7 @@ class LiveServer:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[Any]:
     """Keep each phase's report on the item so fixtures know whether the test failed."""
-    outcome = yield
+    outcome: Any = yield
     report = outcome.get_result()
     setattr(item, f"report_{report.when}", report)
 

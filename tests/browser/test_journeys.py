@@ -9,11 +9,12 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.core import clock
-from engine.demo.actors import adopt_plan, make_cast
+from engine.demo.actors import make_cast
 from engine.demo.bootstrap import at, province_unit
 from engine.processes import timers
 from models import Report, ReportStatus, Unit, UnitPlan, UnitPlanStatus
 from tests.browser.conftest import LiveServer, sign_in
+from tests.scripted import adopt_plan
 
 RETURN_NOTE = "Bổ sung bộ phận chủ trì nhiệm vụ kiểm tra, giám sát"
 

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, func, select
@@ -23,15 +24,17 @@ def session() -> Iterator[Session]:
     engine.dispose()
 
 
-def _count(session: Session, model: type, *where: object) -> int:
+def _count(session: Session, model: type, *where: Any) -> int:
     """Count rows of `model` matching `where`."""
     return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
 
 
 def _counts(session: Session) -> tuple[int, ...]:
     """Row counts of every table the loaders write."""
-    return tuple(_count(session, m) for m in
-                 (Unit, Plan, PlanKpi, PlanTask, TemplateTask, User, RoleMembership))
+    return tuple(
+        _count(session, m)
+        for m in (Unit, Plan, PlanKpi, PlanTask, TemplateTask, User, RoleMembership)
+    )
 
 
 def _load_all(session: Session) -> Plan:
@@ -166,9 +169,42 @@ def test_vpub_report_matches_plan(session: Session) -> None:
     data = read_json("vpub_report_q1_2026.json")
     verdicts = [k["assessment"] for k in data["kpi_results"]]
     assert (verdicts.count("đạt"), verdicts.count("chưa đạt"), verdicts.count(None)) == (12, 2, 2)
-    assert all(k["province_kpi_ref"] in kpi_codes for k in data["kpi_results"]
-               if k["province_kpi_ref"])
-    assert all(t["province_task_ref"] in task_codes for t in data["task_results"]
-               if t["province_task_ref"])
+    assert all(
+        k["province_kpi_ref"] in kpi_codes for k in data["kpi_results"] if k["province_kpi_ref"]
+    )
+    assert all(
+        t["province_task_ref"] in task_codes for t in data["task_results"] if t["province_task_ref"]
+    )
     statuses = [t["status_code"] for t in data["task_results"]]
     assert (statuses.count("done"), statuses.count("in_progress")) == (5, 11)
+
+
+def test_the_shipped_plan_moves_to_another_year_on_its_working_days() -> None:
+    from engine.core.workcalendar import WorkCalendar
+    from engine.demo.seed_data import moved_to_year, read_json
+
+    data = read_json("plan_2026.json")
+    off = WorkCalendar.from_overrides([{"date": "2027-01-06", "kind": "off", "name": "Nghỉ bù"}])
+    moved = moved_to_year(data, 2027, off)
+    assert moved["decision"]["date"] == "2027-01-07"  # the 6th is a day off: the next day
+    assert moved["deadlines"]["unit_plan_due"] == "2027-01-11"  # 10/01/2027 is a Sunday
+    assert moved["deadlines"]["quarterly_due"] == [
+        "2027-03-05",
+        "2027-06-07",
+        "2027-09-06",
+        "2027-12-06",
+    ]
+    assert moved["decision"]["plan_title"] == "Kế hoạch Chuyển đổi số tỉnh Sơn La năm 2027"
+    assert "2026" not in moved["department_template"][0]["product"]
+    assert data["decision"]["date"] == "2026-01-06"  # the shipped data is left alone
+
+
+def test_simulate_plays_another_year(session: Session) -> None:
+    from engine.demo.simulation import simulate
+
+    result = simulate(
+        session, units=20, late_fraction=0.2, seed=3, year=2027, last=date(2027, 1, 25)
+    )
+    assert result["units"] == 20 and result["instances_started"] >= 21
+    plan = session.scalars(select(models.Plan)).one()
+    assert (plan.year, plan.adoption_due_date) == (2027, date(2027, 1, 11))

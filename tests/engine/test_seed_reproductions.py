@@ -1,5 +1,6 @@
 """Seeds reproduced: the VPUB Q1 report's verdicts (seed 004), xã Mường La's adaptation (seed
 003), and the province report's numbers against a hand-computed fixture."""
+
 from __future__ import annotations
 
 import json
@@ -37,8 +38,12 @@ def one(session: Session, u: Unit, form_key: str):  # type: ignore[no-untyped-de
 def adopt(session: Session, cast, u: Unit, content: dict) -> None:  # type: ignore[no-untyped-def]
     clock.set_now(at(date(2026, 1, 7), 9))
     act(session, cast, one(session, u, "unit_plan_adapt"), content)
-    act(session, cast, one(session, u, "unit_plan_approve"),
-        {"decision": "approve", "plan_number": "03/KH-VPUB", "plan_date": "2026-01-07"})
+    act(
+        session,
+        cast,
+        one(session, u, "unit_plan_approve"),
+        {"decision": "approve", "plan_number": "03/KH-VPUB", "plan_date": "2026-01-07"},
+    )
     act(session, cast, one(session, u, "unit_plan_review"), {"decision": "accept"})
     clock.set_now(at(date(2026, 2, 19), 8, 1))
     timers.tick(session)
@@ -72,8 +77,11 @@ def test_vpub_q1_report_yields_the_documents_verdicts(session: Session, world) -
         source = actual[item["code"]]
         item["actual_value"] = source["actual_value"]
         item["actual_text"] = source["actual_text"] or ""
-    statuses = {t["department_template_ref"]: t for t in report["task_results"]
-                if t.get("department_template_ref")}
+    statuses = {
+        t["department_template_ref"]: t
+        for t in report["task_results"]
+        if t.get("department_template_ref")
+    }
     for item in data["task_statuses"]:
         if item["code"] in statuses:
             item["status"] = STATUS[statuses[item["code"]]["status_code"]]
@@ -104,10 +112,23 @@ def test_muong_la_adaptation_is_judged_against_its_own_targets(session: Session,
     for kpi in content["kpis"]:
         kpi["selected"] = kpi["code"] in source["province_kpis_kept"]
         kpi["target_value"] = own.get(kpi["code"], kpi["target_value"])
-    content["tasks"] = [dict(t, kept=t["code"] in source["commune_template_kept"],
-                             responsible="Phòng Văn hóa - Xã hội") for t in content["tasks"]]
-    content["tasks"].append({"code": "TB.1", "name": "Kế hoạch công tác của Ban Chỉ đạo xã",
-                             "kept": True, "added": True, "responsible": "Phòng Văn hóa - Xã hội"})
+    content["tasks"] = [
+        dict(
+            t,
+            kept=t["code"] in source["commune_template_kept"],
+            responsible="Phòng Văn hóa - Xã hội",
+        )
+        for t in content["tasks"]
+    ]
+    content["tasks"].append(
+        {
+            "code": "TB.1",
+            "name": "Kế hoạch công tác của Ban Chỉ đạo xã",
+            "kept": True,
+            "added": True,
+            "responsible": "Phòng Văn hóa - Xã hội",
+        }
+    )
     adopt(session, cast, commune, content)
     fill = one(session, commune, "quarterly_report_fill")
     staff = cast.actor("unit_staff", commune.id)
@@ -123,8 +144,9 @@ def test_muong_la_adaptation_is_judged_against_its_own_targets(session: Session,
     assert "Chỉ tiêu không có trong kế hoạch của đơn vị" in caught.value.errors.values()
     session.rollback()
     tasks.complete(session, staff, fill.id, data)
-    stored = session.scalars(select(Report).where(Report.unit_id == commune.id,
-                                                  Report.round_key == "q1")).one()
+    stored = session.scalars(
+        select(Report).where(Report.unit_id == commune.id, Report.round_key == "q1")
+    ).one()
     verdicts = {k["code"]: (k["target_value"], k["verdict"]) for k in stored.kpi_results}
     # the province's 65 % / 40 % / 95 % would have said the opposite on each of these
     assert verdicts["III.14"] == (85.0, "chua_dat")
@@ -132,47 +154,95 @@ def test_muong_la_adaptation_is_judged_against_its_own_targets(session: Session,
     assert verdicts["III.4"] == (100.0, "chua_dat")
 
 
-def _report(session: Session, plan_id: int, u: Unit, submitted: datetime | None,
-            kpis: list[dict], statuses: list[dict]) -> None:
-    session.add(Report(plan_id=plan_id, unit_id=u.id, round_key="q1", due_date=date(2026, 3, 5),
-                       status=ReportStatus.APPROVED if submitted else ReportStatus.DRAFT,
-                       kpi_results=kpis, task_statuses=statuses, submitted_at=submitted,
-                       late=bool(submitted and submitted.date() > date(2026, 3, 5)),
-                       updated_at=clock.now()))
+def _report(
+    session: Session,
+    plan_id: int,
+    u: Unit,
+    submitted: datetime | None,
+    kpis: list[dict],
+    statuses: list[dict],
+) -> None:
+    session.add(
+        Report(
+            plan_id=plan_id,
+            unit_id=u.id,
+            round_key="q1",
+            due_date=date(2026, 3, 5),
+            status=ReportStatus.APPROVED if submitted else ReportStatus.DRAFT,
+            kpi_results=kpis,
+            task_statuses=statuses,
+            submitted_at=submitted,
+            late=bool(submitted and submitted.date() > date(2026, 3, 5)),
+            updated_at=clock.now(),
+        )
+    )
 
 
 def test_province_report_matches_a_hand_computed_fixture(session: Session, world) -> None:
     plan, _ = world
     on_time = datetime(2026, 3, 4, 3, 0, tzinfo=timezone.utc)
     late = datetime(2026, 3, 9, 3, 0, tzinfo=timezone.utc)
-    finance, justice, to_hieu = (unit(session, c) for c in ("so-tai-chinh", "so-tu-phap", "to-hieu"))
+    finance, justice, to_hieu = (
+        unit(session, c) for c in ("so-tai-chinh", "so-tu-phap", "to-hieu")
+    )
     dept_status = [{"code": "I.1", "status": "done"}, {"code": "II.1", "status": "in_progress"}]
-    _report(session, plan.id, finance, on_time,
-            [{"code": "II.2", "actual_value": 100.0, "verdict": "dat"},
-             {"code": "III.4", "actual_value": 96.0, "verdict": "dat"}], dept_status)
-    _report(session, plan.id, justice, late,
-            [{"code": "II.2", "actual_value": 80.0, "verdict": "chua_dat"}],
-            [{"code": "I.1", "status": "in_progress"}, {"code": "II.1", "status": "not_started"}])
-    _report(session, plan.id, to_hieu, on_time,
-            [{"code": "II.2", "actual_value": 90.0, "verdict": "chua_dat"}],
-            [{"code": "I.1", "status": "done"}])
-    _report(session, plan.id, unit(session, "muong-la"), None,
-            [{"code": "II.2", "actual_value": 10.0, "verdict": "chua_dat"}], [])
+    _report(
+        session,
+        plan.id,
+        finance,
+        on_time,
+        [
+            {"code": "II.2", "actual_value": 100.0, "verdict": "dat"},
+            {"code": "III.4", "actual_value": 96.0, "verdict": "dat"},
+        ],
+        dept_status,
+    )
+    _report(
+        session,
+        plan.id,
+        justice,
+        late,
+        [{"code": "II.2", "actual_value": 80.0, "verdict": "chua_dat"}],
+        [{"code": "I.1", "status": "in_progress"}, {"code": "II.1", "status": "not_started"}],
+    )
+    _report(
+        session,
+        plan.id,
+        to_hieu,
+        on_time,
+        [{"code": "II.2", "actual_value": 90.0, "verdict": "chua_dat"}],
+        [{"code": "I.1", "status": "done"}],
+    )
+    _report(
+        session,
+        plan.id,
+        unit(session, "muong-la"),
+        None,
+        [{"code": "II.2", "actual_value": 10.0, "verdict": "chua_dat"}],
+        [],
+    )
     session.flush()
     clock.set_now(at(date(2026, 3, 13), 9))
     result = aggregation.compute(session, plan, "q1")
     who = result["who"]
-    assert who["groups"]["on_time"] == {"department": ["Sở Tài chính"], "commune": ["Phường Tô Hiệu"]}
+    assert who["groups"]["on_time"] == {
+        "department": ["Sở Tài chính"],
+        "commune": ["Phường Tô Hiệu"],
+    }
     assert who["groups"]["late"] == {"department": ["Sở Tư pháp"], "commune": []}
     assert who["counts"] == {"on_time": 2, "late": 1, "missing": 87}
     assert "Xã Mường La" in who["groups"]["missing"]["commune"]
     kpis = {k["code"]: k for k in result["kpis"]}
-    assert {k: kpis["II.2"][k] for k in ("units_reporting", "units_met", "min", "median", "max")} \
-        == {"units_reporting": 3, "units_met": 1, "min": 80.0, "median": 90.0, "max": 100.0}
+    assert {
+        k: kpis["II.2"][k] for k in ("units_reporting", "units_met", "min", "median", "max")
+    } == {"units_reporting": 3, "units_met": 1, "min": 80.0, "median": 90.0, "max": 100.0}
     assert (kpis["III.4"]["units_reporting"], kpis["III.4"]["median"]) == (1, 96.0)
     assert kpis["I.1"]["units_reporting"] == 0 and kpis["I.1"]["median"] is None
     rows = {(t["kind"], t["code"]): t for t in result["tasks"]}
-    assert {k: rows[("department", "I.1")][k] for k in ("done", "in_progress", "not_started")} \
-        == {"done": 1, "in_progress": 1, "not_started": 0}
+    assert {k: rows[("department", "I.1")][k] for k in ("done", "in_progress", "not_started")} == {
+        "done": 1,
+        "in_progress": 1,
+        "not_started": 0,
+    }
     assert rows[("department", "II.1")]["not_started"] == 1
     assert rows[("commune", "I.1")]["done"] == 1

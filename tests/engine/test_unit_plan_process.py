@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from engine.core import clock
 from engine.core.errors import ConflictError, FieldErrors, NotFoundError, PermissionDeniedError
 from engine.core.permissions import Actor, Grant
-from engine.demo.actors import act, adopt_plan, instance_of, ready_tasks
+from engine.demo.actors import act, ready_tasks
 from engine.demo.bootstrap import at
 from engine.processes import tasks, timers
 from engine.queries import task_views
@@ -25,6 +25,7 @@ from models import (
     UnitPlan,
     UnitPlanStatus,
 )
+from tests.scripted import adopt_plan, instance_of
 
 
 def unit(session: Session, code: str) -> Unit:

@@ -13,12 +13,13 @@ from engine.core import clock
 from engine.core.errors import ConflictError, FieldErrors, PermissionDeniedError
 from engine.core.paths import BPMN_DIR
 from engine.core.permissions import Actor, Grant
-from engine.demo.actors import act, instance_of, ready_tasks
+from engine.demo.actors import act, ready_tasks
 from engine.demo.bootstrap import at
 from engine.processes import lifecycle, tasks
 from engine.workflow import definitions, runtime
 from models import AuditEvent, HumanTask, InstanceStatus, ProcessDefinition, Unit
 from tests.engine.bpmn_edit import insert_user_task_after, remove_elements
+from tests.scripted import instance_of
 
 UNIT_PLAN = (BPMN_DIR / "unit_plan.bpmn").read_bytes()
 REMINDERS = {"wait_reminder", "remind_before", "wait_due", "remind_due", "wait_grace",
@@ -45,9 +46,11 @@ def test_versions_are_numbered_and_identical_content_is_not_redeployed(session: 
     assert again.created is False and again.version == first.version
     second = definitions.deploy(session, with_office_check(), "unit_plan.bpmn", comment="Rà soát")
     assert (second.created, second.version) == (True, first.version + 1)
+    assert second.version is not None
     assert session.get(ProcessDefinition, first.id).bpmn_xml == UNIT_PLAN.decode()
-    assert session.scalar(select(func.count(AuditEvent.id)).where(
-        AuditEvent.action == "definition.deployed")) >= 2
+    deployed = session.scalar(select(func.count(AuditEvent.id)).where(
+        AuditEvent.action == "definition.deployed"))
+    assert deployed is not None and deployed >= 2
 
 
 def test_new_instances_use_the_newest_version_running_ones_stay(session: Session, world) -> None:
@@ -67,7 +70,9 @@ def test_new_instances_use_the_newest_version_running_ones_stay(session: Session
         task = ready_tasks(session, unit_id=instance.unit_id, form_key="unit_plan_adapt")[0]
         from engine.demo.scripted_year import adaptation
 
-        act(session, cast, task, adaptation(session, plan.id, session.get(Unit, instance.unit_id)))
+        owner = session.get(Unit, instance.unit_id)
+        assert owner is not None
+        act(session, cast, task, adaptation(session, plan.id, owner))
     assert ready_tasks(session, unit_id=old.unit_id, form_key="unit_plan_approve")
     assert ready_tasks(session, unit_id=extra.id, form_key="confirm")
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from engine.core import clock
 from engine.core.errors import ConflictError, FieldErrors, PermissionDeniedError
-from engine.demo.actors import act, instance_of, ready_tasks
+from engine.demo.actors import act, ready_tasks
 from engine.demo.bootstrap import at
 from engine.demo.scripted_year import adaptation
 from engine.domain import extensions
@@ -26,6 +26,7 @@ from models import (
     ReportStatus,
     Unit,
 )
+from tests.scripted import instance_of
 
 
 def unit(session: Session, code: str) -> Unit:

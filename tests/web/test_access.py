@@ -1,6 +1,8 @@
 """The access matrix: who may see (else 404) and do (else 403) Mường La's adaptation task."""
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from flask.testing import FlaskClient
 
@@ -12,7 +14,7 @@ HTML_DRAFT = ("POST", "/tasks/{id}", {"action": "draft"})
 HTML_CLAIM = ("POST", "/tasks/{id}/claim")
 HTML_RELEASE = ("POST", "/tasks/{id}/release")
 API_VIEW = ("GET", "/api/tasks/{id}")
-API_COMPLETE = ("POST", "/api/tasks/{id}/complete", {})
+API_COMPLETE: tuple[str, str, dict[str, Any]] = ("POST", "/api/tasks/{id}/complete", {})
 
 # user, request, expected status (the task is muong-la's "unit_plan_adapt", role unit_staff)
 MATRIX = [

@@ -4,6 +4,7 @@ messages in Vietnamese, database effects and audit events; deactivation instead 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -308,11 +309,11 @@ def test_substitution_validation(admin, fresh) -> None:
     leader, staff = user_by_name(fresh, "muong-la.leader"), user_by_name(fresh, "muong-la.staff")
     stranger = user_by_name(fresh, "to-hieu.staff")
     url = f"/admin/substitutions?unit={leader.unit_id}"
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"substitute_user_id": stranger.id}, "Người được ủy quyền phải cùng đơn vị"),
         ({"substitute_user_id": leader.id}, "Người được ủy quyền phải khác người vắng mặt"),
         ({"starts_on": "32/01/2026"}, "Ngày bắt đầu chưa đúng định dạng dd/mm/yyyy"),
-        ({"ends_on": "2026-01-20"}, "Ngày kết thúc chưa đúng định dạng dd/mm/yyyy"),
+        ({"ends_on": "20-01-2026"}, "Ngày kết thúc chưa đúng định dạng dd/mm/yyyy"),
         (
             {"starts_on": "20/01/2026", "ends_on": "10/01/2026"},
             "Ngày kết thúc phải từ ngày bắt đầu",

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from engine.core import formatting
 from engine.workflow import forms
 from web.forms_binding import drop_blank_added, field_name, parse
 from web.tasks import editor, layout
@@ -94,14 +95,14 @@ def test_select_boolean_and_unsupported_widgets() -> None:
 @pytest.mark.parametrize(("value", "shown"), [
     (44.65, "44,65"), (85.0, "85"), (7, "7"), (None, ""), ("abc", "abc"), (True, "")])
 def test_show_number(value: object, shown: str) -> None:
-    assert layout.show_number(value) == shown
+    assert formatting.format_number(value) == shown
 
 
 @pytest.mark.parametrize(("value", "shown"), [
     ("2026-01-07", "07/01/2026"), (date(2026, 1, 7), "07/01/2026"), ("31/02/2026", "31/02/2026"),
     ("2026-13-01", "2026-13-01"), (None, "")])
 def test_show_date(value: object, shown: str) -> None:
-    assert layout.show_date(value) == shown
+    assert formatting.format_date(value) == shown
 
 
 def test_added_task_codes_are_free() -> None:

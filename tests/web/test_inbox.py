@@ -9,9 +9,9 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from engine.core import clock
-from engine.demo.actors import adopt_plan
 from engine.demo.bootstrap import at
 from models import HumanTask, Role, RoleMembership, Unit, User
+from tests.scripted import adopt_plan
 from tests.web.conftest import flashes, login, task_id_of, text, unit_id
 
 

@@ -250,8 +250,10 @@ def test_the_review_shows_late_and_missing_units_by_name(
     clock.set_now("2026-03-09T10:00+07:00")
     for form in ("quarterly_report_fill", "quarterly_report_approve"):
         task = ready_tasks(session, unit_id=late.id, form_key=form)[0]
-        data = {"decision": "approve", "report_number": "9/BC"} if form.endswith("approve") \
+        data: dict[str, Any] = (
+            {"decision": "approve", "report_number": "9/BC"} if form.endswith("approve")
             else {"kpi_results": [], "task_statuses": []}
+        )
         act(session, cast, task, data)
     session.commit()
     clock.set_now("2026-03-13T08:01+07:00")  # the first quarter closes: the report is made

@@ -8,11 +8,14 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from engine.admin import substitutions
+from engine.core import clock
 from engine.domain.status import StageStatus
 from engine.queries import supervision
+from models import User
 from tests.web.conftest import text
 from tests.web.year_state import year_db, year_plan  # noqa: F401  (fixtures)
 
@@ -71,6 +74,24 @@ def test_the_nav_shows_giam_sat_to_supervisors_only(
     page = text(signed_in("muong-la.staff").get("/"))
     assert "Giám sát" not in page and 'href="/extensions"' not in page
     assert 'href="/units">Đơn vị' in page
+
+
+def test_the_nav_follows_the_substitutes_grants(
+        signed_in: Callable[[str], FlaskClient], session: Session) -> None:
+    """The inspector, standing in for Sở KHCN's leader today, gets the links the pages open to."""
+    ids = {u.username: u.id for u in session.scalars(select(User).where(
+        User.username.in_(("admin", "skhcn.leader", "inspector"))))}
+    inspector = signed_in("inspector")
+    page = text(inspector.get("/"))
+    assert "Giám sát" not in page and 'href="/extensions"' not in page
+    today = clock.today()
+    substitutions.create(session, ids["admin"], ids["skhcn.leader"], ids["inspector"],
+                         today, today, today=today)
+    session.commit()
+    page = text(inspector.get("/"))
+    assert 'href="/supervision">Giám sát' in page and 'href="/extensions">Gia hạn' in page
+    assert inspector.get("/supervision").status_code == 200
+    assert inspector.get("/extensions").status_code == 200
 
 
 def _cells(html: str, stage: str) -> list[str]:

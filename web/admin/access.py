@@ -8,7 +8,7 @@ from flask import Blueprint, abort
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from models import Role
+from engine.core.permissions import may_administer
 from web.auth.identity import current_actor
 from web.extensions import login_manager
 
@@ -21,16 +21,13 @@ def require_admin() -> ResponseReturnValue | None:
     supervision area does)."""
     if not current_user.is_authenticated:
         return login_manager.unauthorized()  # type: ignore[no-any-return]
-    if not current_actor().is_admin:
+    if not may_administer(current_actor()):
         abort(404)
     return None
 
 
 @bp.app_context_processor
 def navigation() -> dict[str, Any]:
-    """Tell base.html whether to show the "Quản trị" link (from the user's own roles: no query)."""
-    return {
-        "nav_admin": bool(
-            current_user.is_authenticated and Role.ADMIN in current_user.identity.roles
-        )
-    }
+    """Tell base.html whether to show the "Quản trị" link: from the actor's grants, as the
+    area's gate decides (the actor is computed once per request, the other links need it too)."""
+    return {"nav_admin": bool(current_user.is_authenticated and may_administer(current_actor()))}

@@ -14,6 +14,7 @@ from engine.admin.users import UserInput
 from engine.core import clock
 from engine.core.errors import FieldErrors
 from engine.core.labels import ROLE_LABELS, UNIT_KIND_LABELS
+from engine.core.permissions import acts_province_wide
 from web.admin.access import bp
 from web.admin.forms import (
     ActionForm,
@@ -226,7 +227,9 @@ def list_roles() -> ResponseReturnValue:
     counts = {
         role: user_registry.search(session, role=role, active=True).total for role in ROLE_LABELS
     }
-    return render_template("admin/roles.html", roles=ROLE_LABELS, counts=counts)
+    province_wide = {role: acts_province_wide(role) for role in ROLE_LABELS}
+    return render_template("admin/roles.html", roles=ROLE_LABELS, counts=counts,
+                           province_wide=province_wide)
 
 
 # --- substitutes -------------------------------------------------------------------------

@@ -111,7 +111,7 @@ def migrate_instances() -> ResponseReturnValue:
     ids = _ids(form.instance_ids.data or "")
     if target is None or not ids:
         flash("Chưa chọn quy trình nào để chuyển phiên bản.", "warning")
-        return redirect(url_for("admin.show_migration", **back))
+        return redirect(url_for("admin.show_migration", **_values(back)))
     session = db_session()
     result = migration.migrate(session, current_actor(), ids, target)
     session.commit()
@@ -125,7 +125,7 @@ def migrate_instances() -> ResponseReturnValue:
             f"… và {len(result.refused) - MAX_FLASHED_REFUSALS} quy trình khác không chuyển được.",
             "warning",
         )
-    return redirect(url_for("admin.show_migration", **back))
+    return redirect(url_for("admin.show_migration", **_values(back)))
 
 
 @bp.get("/instances/<int:instance_id>")
@@ -207,3 +207,8 @@ def cancel_instance(instance_id: int) -> ResponseReturnValue:
         lambda: instance_ops.cancel(session, actor, instance_id, _reason()),
         f"Đã hủy quy trình #{instance_id}.",
     )
+
+
+def _values(args: dict[str, str]) -> dict[str, Any]:
+    """Widen query arguments for url_for (its stub types the keywords of its own options)."""
+    return dict(args)

@@ -17,7 +17,6 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import generate_csrf
 from werkzeug.exceptions import RequestEntityTooLarge
-from werkzeug.utils import secure_filename
 
 from engine.admin import drafts, process_versions
 from engine.core.errors import FieldErrors, InvalidDefinitionError, Problem
@@ -28,9 +27,9 @@ from web.admin.access import bp
 from web.admin.forms import ActionForm, UploadForm
 from web.auth.identity import current_actor
 from web.database import db_session
+from web.uploads import read_upload
 
 # A multipart upload carries the file plus a little form overhead; JSON escapes the XML.
-UPLOAD_LIMIT = MAX_BPMN_BYTES + 64 * 1024
 JSON_LIMIT = 3 * MAX_BPMN_BYTES
 TOO_LARGE = f"Tệp BPMN quá lớn: tối đa {MAX_BPMN_BYTES // 1024} KB; tệp không được tiếp nhận."
 EXTENSIONS = (".bpmn", ".xml")
@@ -83,22 +82,13 @@ def download_version(key: str, version: int) -> ResponseReturnValue:
 
 def _uploaded() -> tuple[bytes | None, str, str | None]:
     """Return the uploaded bytes and file name, or an error message in Vietnamese."""
-    if (request.content_length or 0) > UPLOAD_LIMIT:
-        return None, "", TOO_LARGE
-    request.max_content_length = UPLOAD_LIMIT
-    try:
-        storage = request.files.get("file")
-    except RequestEntityTooLarge:
-        return None, "", TOO_LARGE
-    if storage is None or not storage.filename:
-        return None, "", "Vui lòng chọn tệp .bpmn cần tải lên."
-    name = secure_filename(storage.filename) or "diagram.bpmn"
-    if not name.lower().endswith(EXTENSIONS):
-        return None, name, "Chỉ nhận tệp sơ đồ BPMN (.bpmn hoặc .xml)."
-    data = storage.read(MAX_BPMN_BYTES + 1)
-    if len(data) > MAX_BPMN_BYTES:
-        return None, name, TOO_LARGE
-    return data, name, None
+    upload = read_upload(
+        "file", limit=MAX_BPMN_BYTES, extensions=EXTENSIONS, default_name="diagram.bpmn",
+        kind="tệp sơ đồ BPMN",
+    )
+    if upload.status == 413:
+        return None, upload.name, TOO_LARGE
+    return upload.data, upload.name, upload.error
 
 
 @bp.post("/processes/upload")

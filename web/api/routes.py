@@ -7,10 +7,12 @@ from flask import Blueprint, Response, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, logout_user
 
-from engine.core import accounts
+from engine.core import accounts, clock
 from engine.core.errors import FieldErrors
+from engine.core.permissions import may_supervise
 from engine.processes import tasks
-from engine.queries import dashboard, directory, supervision, task_views
+from engine.queries import dashboard, directory, inbox, supervision, task_views
+from engine.queries.inbox import InboxRow
 from engine.queries.task_views import TaskView
 from engine.workflow import forms
 from web.auth.identity import current_actor
@@ -78,7 +80,7 @@ def list_units() -> ResponseReturnValue:
                     for u in directory.list_units(db_session())])
 
 
-def _task_json(view: TaskView) -> dict[str, Any]:
+def _task_json(view: TaskView | InboxRow) -> dict[str, Any]:
     return {"id": view.id, "title": view.title, "process": view.process_key,
             "unit": view.unit_code, "role": view.role,
             "due": view.due_date.isoformat() if view.due_date else None, "form": view.form_key}
@@ -91,9 +93,9 @@ def list_tasks() -> ResponseReturnValue:
     limit = min(max(request.args.get("limit", DEFAULT_LIMIT, type=int) or 1, 1), MAX_LIMIT)
     offset = max(request.args.get("offset", 0, type=int) or 0, 0)
     session, actor = db_session(), current_actor()
-    rows = task_views.inbox(session, actor, limit=limit, offset=offset)
+    rows, total = inbox.offered(session, actor, clock.today(), limit=limit, offset=offset)
     response: Response = jsonify([_task_json(r) for r in rows])
-    response.headers["X-Total-Count"] = str(task_views.inbox_count(session, actor))
+    response.headers["X-Total-Count"] = str(total)
     return response
 
 
@@ -130,7 +132,7 @@ def complete_task(task_id: int) -> ResponseReturnValue:
 @login_required
 def show_status() -> ResponseReturnValue:
     """Return every unit's stages with status, due date and submission (DESIGN §7)."""
-    if not dashboard.can_supervise(current_actor()):
+    if not may_supervise(current_actor()):
         return error("Chỉ Sở KHCN và lãnh đạo tỉnh được xem tình hình chung", 403)
     raw = request.args.get("plan")
     if raw is not None and not raw.isdigit():

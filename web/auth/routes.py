@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 
+from engine.admin import first_run
 from engine.core import accounts
 from engine.core.errors import FieldErrors
 from web.auth.forms import LoginForm, PasswordForm
@@ -30,6 +31,8 @@ def login() -> ResponseReturnValue:
     target = safe_next(request.args.get("next")) or url_for("inbox.list_tasks")
     if current_user.is_authenticated:
         return redirect(target)
+    if not first_run.admin_count(db_session()):
+        return render_template("auth/no_admin.html"), 503
     form = LoginForm()
     error = None
     if form.validate_on_submit():

@@ -8,10 +8,10 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from engine.core import clock
-from engine.core.permissions import Actor, Grant
+from engine.core.labels import ROUND_LABELS, STAGE_STATUS_LABELS
+from engine.core.permissions import may_decide_extension, may_supervise
 from engine.domain import rounds
-from engine.domain.status import LABELS
-from engine.queries import dashboard, extension_views, supervision
+from engine.queries import dashboard, supervision
 from models import Plan
 from web.auth.identity import current_actor
 from web.database import db_session
@@ -25,20 +25,19 @@ def require_supervisor() -> ResponseReturnValue | None:
     """Send anonymous users to the login page; answer 404 to anyone but supervisors."""
     if not current_user.is_authenticated:
         return login_manager.unauthorized()  # type: ignore[no-any-return]
-    if not dashboard.can_supervise(current_actor()):
+    if not may_supervise(current_actor()):
         abort(404)
     return None
 
 
 @bp.app_context_processor
 def navigation() -> dict[str, Any]:
-    """Tell base.html which supervision links the signed-in user gets (from their own roles)."""
+    """Tell base.html which supervision links the signed-in user gets: from the actor's grants,
+    so a substitute sees the links of the person they stand in for (as the pages let them in)."""
     if not current_user.is_authenticated:
         return {"nav_supervise": False, "nav_extensions": False}
-    me = current_user.identity
-    actor = Actor(me.user_id, me.unit_id, tuple(Grant(r, None) for r in me.roles))
-    return {"nav_supervise": dashboard.can_supervise(actor),
-            "nav_extensions": extension_views.can_decide(actor)}
+    actor = current_actor()
+    return {"nav_supervise": may_supervise(actor), "nav_extensions": may_decide_extension(actor)}
 
 
 def _plan() -> Plan:
@@ -47,7 +46,7 @@ def _plan() -> Plan:
 
 def _common(plan: Plan) -> dict[str, Any]:
     return {"plan": plan, "stages": dashboard.STAGE_HEADS, "statuses": dashboard.STATUS_CHOICES,
-            "labels": LABELS, "kind_labels": dashboard.KIND_GROUP_LABELS,
+            "labels": STAGE_STATUS_LABELS, "kind_labels": dashboard.KIND_GROUP_LABELS,
             "today": clock.today()}
 
 
@@ -80,7 +79,7 @@ def show_kpis() -> ResponseReturnValue:
     round_key = request.args.get("round") or dashboard.default_round(plan, clock.today())
     rollup = dashboard.kpi_rollup(db_session(), plan, round_key)
     return render_template("supervision/kpis.html", rollup=rollup,
-                           rounds=[(k, rounds.ROUND_LABELS[k]) for k in rounds.QUARTERS],
+                           rounds=[(k, ROUND_LABELS[k]) for k in rounds.QUARTERS],
                            **_common(plan))
 
 

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
-from engine.domain.kpis import VERDICT_LABELS, Verdict, verdict
+from engine.core.formatting import format_date, format_number
+from engine.core.labels import VERDICT_LABELS
+from engine.domain.kpis import Verdict, verdict
 
 DATE_PLACEHOLDER = "dd/mm/yyyy"
 # Field widgets named in UI hints that render a whole array property (see tasks/show.html).
@@ -75,35 +76,12 @@ def fields_of(schema: Mapping[str, Any], ui: Mapping[str, Any]) -> list[Field]:
     return fields
 
 
-def show_number(value: Any) -> str:
-    """Write a number the Vietnamese way (decimal comma); leave other values as text."""
-    if isinstance(value, bool) or value is None:
-        return ""
-    if isinstance(value, float):
-        if value.is_integer():
-            return str(int(value))
-        return repr(value).replace(".", ",")
-    return str(value)
-
-
-def show_date(value: Any) -> str:
-    """Write an ISO date as dd/mm/yyyy; leave what the user typed untouched."""
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
-        try:
-            return date.fromisoformat(value).strftime("%d/%m/%Y")
-        except ValueError:
-            return value
-    return "" if value is None else str(value)
-
-
 def show_value(field: Field, value: Any) -> Any:
     """Return the value a widget displays for `value`."""
     if field.widget in ("number", "integer"):
-        return show_number(value)
+        return format_number(value)
     if field.widget == "date":
-        return show_date(value)
+        return format_date(value)
     if field.widget == "checkboxes":
         return [str(v) for v in value] if isinstance(value, list) else []
     if field.widget == "checkbox":

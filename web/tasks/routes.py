@@ -10,13 +10,13 @@ from flask_login import login_required
 
 from engine.core import clock
 from engine.core.errors import FieldErrors
+from engine.core.formatting import format_number
 from engine.core.labels import process_label, role_label
-from engine.core.permissions import Actor, can_act
+from engine.core.permissions import may_act_on_task
 from engine.processes import tasks
-from engine.queries import form_context, inbox, task_views, widget_context
+from engine.queries import inbox, task_pages, task_views
 from engine.queries.task_views import TaskView
 from engine.workflow import forms
-from models import HumanTaskStatus
 from web import forms_binding
 from web.auth.identity import current_actor, safe_next
 from web.database import db_session
@@ -25,12 +25,6 @@ from web.tasks import editor, layout
 bp = Blueprint("tasks", __name__)
 
 EDITOR_TABS = ("kpis", "tasks", "notes")
-
-
-def may_act(actor: Actor, view: TaskView) -> bool:
-    """Tell whether `actor` may work on the task now (ready, their role, not someone else's)."""
-    return (view.status == HumanTaskStatus.READY and can_act(actor, view.role, view.unit_id)
-            and view.claimed_by_id in (None, actor.user_id))
 
 
 def _first_tab(error_counts: Counter[str]) -> str:
@@ -45,22 +39,22 @@ def render_task(view: TaskView, data: dict[str, Any], errors: dict[str, str],
     """Render the task page with `data` in the form and `errors` (engine paths) beside fields."""
     definition = forms.load(view.form_key)
     actor = current_actor()
-    editable = may_act(actor, view)
-    context = form_context.for_task(db_session(), view)
+    editable = may_act_on_task(actor, view.role, view.unit_id, view.status, view.claimed_by_id)
+    context = task_pages.form_context_for(db_session(), view)
     widget = definition.ui.get("ui:widget")
     html_errors = {forms_binding.field_name(k): v for k, v in errors.items()}
     error_counts = Counter(k.split(".")[0] for k in errors)
     first_tab = _first_tab(error_counts)
     return render_template(
         "tasks/show.html", task=view, data=data, errors=html_errors, context=context,
-        widgets=widget_context.for_task(db_session(), view),
+        widgets=task_pages.widgets_for(db_session(), view),
         definition=definition, fields=layout.fields_of(definition.schema, definition.ui),
         widget=widget, editable=editable,
         error_counts=error_counts, first_tab=first_tab,
         urgency=inbox.urgency(view.due_date, clock.today()),
         claimed_by_me=view.claimed_by_id == actor.user_id,
         process_name=process_label(view.process_key), role_name=role_label(view.role),
-        show_value=layout.show_value, show_number=layout.show_number,
+        show_value=layout.show_value, show_number=format_number,
         verdict_preview=layout.verdict_preview, item_options=layout.item_options,
         item_props=layout.item_props), status
 

@@ -6,9 +6,10 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from engine.core.errors import ConflictError, FieldErrors
+from engine.core.formatting import parse_date
+from engine.core.permissions import may_browse_units, may_decide_extension
 from engine.domain import extensions
 from engine.queries import dashboard, extension_views, unit_views
-from engine.workflow import forms
 from web.auth.identity import current_actor
 from web.database import db_session
 
@@ -20,7 +21,7 @@ bp = Blueprint("units", __name__)
 def list_units() -> ResponseReturnValue:
     """List the units a province role may open; send a unit's own users to their unit page."""
     session, actor = db_session(), current_actor()
-    if not actor.is_province_wide:
+    if not may_browse_units(actor):
         return redirect(url_for("units.show_unit", code=unit_views.code_of(session, actor.unit_id)))
     plan = dashboard.find_plan(session, request.args.get("plan", type=int))
     q = (request.args.get("q") or "").strip()[:100]
@@ -54,7 +55,7 @@ def request_extension(code: str) -> ResponseReturnValue:
     instance_id = int(form["instance_id"]) if form["instance_id"].isdigit() else None
     try:
         view = unit_views.request_extension(session, actor, code, instance_id,
-                                            forms.parse_date(form["requested_due"]), form["reason"])
+                                            parse_date(form["requested_due"]), form["reason"])
     except FieldErrors as exc:
         session.rollback()
         return render_unit(code, exc.errors, form, 400)
@@ -69,7 +70,7 @@ def request_extension(code: str) -> ResponseReturnValue:
 
 
 def _require_decider() -> None:
-    if not extension_views.can_decide(current_actor()):
+    if not may_decide_extension(current_actor()):
         abort(404)
 
 

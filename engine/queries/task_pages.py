@@ -1,0 +1,77 @@
+"""What a task page shows beside its form, registered once per form key.
+
+Each form key maps to its page parts: the form context (KPI and task names, targets, reviewers'
+comments: `form_context`) and the widgets (report editor, submitted report, province report,
+unit picker: `widget_context`). Adding a form means adding its entry to `BY_FORM`. A step an
+administrator adds to a process with a generic form (`confirm`) shows what that process's own
+decision steps show (`BY_PROCESS`); any other form shows nothing beside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from engine.queries import form_context, widget_context
+from engine.queries.form_context import FormContext
+from engine.queries.task_views import TaskView
+from engine.queries.widget_context import WidgetContext
+
+FormPart = Callable[[Session, TaskView], FormContext]
+WidgetPart = Callable[[Session, TaskView], WidgetContext]
+
+
+def _no_form_context(session: Session, view: TaskView) -> FormContext:
+    """Show no names, targets or comments beside the form."""
+    return FormContext()
+
+
+def _no_widgets(session: Session, view: TaskView) -> WidgetContext:
+    """Show no widget data beside the form."""
+    return WidgetContext()
+
+
+@dataclass(frozen=True)
+class PageParts:
+    """The builders of what a task page shows beside a form."""
+
+    form: FormPart = _no_form_context
+    widgets: WidgetPart = _no_widgets
+
+
+NOTHING = PageParts()
+
+BY_FORM: dict[str, PageParts] = {
+    "unit_plan_adapt": PageParts(form=form_context.adaptation),
+    "unit_plan_approve": PageParts(form=form_context.plan_summary),
+    "unit_plan_review": PageParts(form=form_context.plan_summary),
+    "quarterly_report_fill": PageParts(widgets=widget_context.report_editor),
+    "internal_report_fill": PageParts(widgets=widget_context.report_editor),
+    "quarterly_report_approve": PageParts(widgets=widget_context.submitted_report),
+    "quarterly_report_review": PageParts(widgets=widget_context.submitted_report),
+    "inspection_select": PageParts(widgets=widget_context.unit_picker),
+    "aggregation_review": PageParts(widgets=widget_context.province_report),
+    "aggregation_approve": PageParts(widgets=widget_context.province_report),
+}
+
+BY_PROCESS: dict[str, PageParts] = {
+    "unit_plan": PageParts(form=form_context.plan_summary),
+    "aggregation": PageParts(widgets=widget_context.province_report),
+}
+
+
+def parts_for(view: TaskView) -> PageParts:
+    """Return the page parts of the task's form, else of its process, else nothing."""
+    return BY_FORM.get(view.form_key) or BY_PROCESS.get(view.process_key) or NOTHING
+
+
+def form_context_for(session: Session, view: TaskView) -> FormContext:
+    """Return the form context of a task the caller already may see (see task_views.get)."""
+    return parts_for(view).form(session, view)
+
+
+def widgets_for(session: Session, view: TaskView) -> WidgetContext:
+    """Return the widget context of a task the caller already may see (see task_views.get)."""
+    return parts_for(view).widgets(session, view)

@@ -1,0 +1,82 @@
+"""The plans page: Sở KHCN exports the 2026 plan, imports next year's after a preview, copies
+last year's plan; others get 404."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.core import clock
+from engine.demo.bootstrap import at
+from models import HumanTask, Plan, PlanStatus
+from tests.engine.test_plan_import import next_year
+from tests.web.conftest import flashes, text
+
+
+def upload(client: Any, data: bytes) -> Any:
+    return client.post(
+        "/plans/import",
+        data={"file": (io.BytesIO(data), "ke-hoach-2027.xlsx")},
+        content_type="multipart/form-data",
+    )
+
+
+def test_sokhcn_imports_next_years_plan_after_a_preview(
+    app: Flask, signed_in: Any, fresh: Any
+) -> None:
+    from datetime import date
+
+    clock.set_now(at(date(2027, 1, 4), 8))
+    staff = signed_in("skhcn.staff")
+    page = staff.get("/plans/")
+    assert page.status_code == 200 and "Kế hoạch Chuyển đổi số tỉnh Sơn La năm 2026" in text(page)
+    assert "Kế hoạch</a>" in text(page)  # the navigation link
+    with fresh() as session:
+        plan_id = session.scalars(select(Plan.id)).one()
+    exported = staff.get(f"/plans/{plan_id}/workbook.xlsx")
+    assert exported.status_code == 200 and exported.data[:2] == b"PK"
+
+    preview = upload(staff, next_year(exported.data))
+    body = text(preview)
+    assert preview.status_code == 200 and "Kế hoạch Chuyển đổi số tỉnh Sơn La năm 2027" in body
+    assert "31 chỉ tiêu (Phụ lục I), 58 nhiệm vụ" in body
+    token = body.split('name="token" value="')[1].split('"')[0]
+    done = staff.post("/plans/import/confirm", data={"token": token})
+    assert done.status_code == 302
+    assert flashes(staff)[0].startswith("Đã tạo bản dự thảo kế hoạch năm 2027: 31 chỉ tiêu")
+    with fresh() as session:
+        plan = session.scalars(select(Plan).where(Plan.year == 2027)).one()
+        assert plan.status == PlanStatus.DRAFT
+        assert session.scalars(
+            select(HumanTask).where(
+                HumanTask.form_key == "province_plan_draft", HumanTask.status == "ready"
+            )
+        ).one()
+    inbox = text(staff.get("/inbox"))
+    assert "Soạn thảo" in inbox or "soạn thảo" in inbox
+
+
+def test_a_broken_plan_is_refused_and_last_year_is_copied(
+    app: Flask, signed_in: Any, fresh: Any, session: Session
+) -> None:
+    staff = signed_in("skhcn.leader")
+    refused = upload(staff, b"not excel")
+    assert refused.status_code == 400 and "không phải là bảng tính Excel" in text(refused)
+    plan_id = session.scalars(select(Plan.id)).one()
+    copied = staff.post("/plans/copy", data={"source": plan_id})
+    assert copied.status_code == 302
+    assert flashes(staff)[0].startswith("Đã tạo bản dự thảo kế hoạch năm 2027")
+    again = staff.post("/plans/copy", data={"source": plan_id})
+    assert again.status_code == 409 and "Năm 2027 đã có kế hoạch đang soạn thảo" in text(again)
+
+
+def test_plans_are_for_sokhcn_and_the_administrator_only(app: Flask, signed_in: Any) -> None:
+    for username in ("muong-la.staff", "ubnd.leader", "inspector"):
+        client = signed_in(username)
+        assert client.get("/plans/").status_code == 404
+        assert "Kế hoạch</a>" not in text(client.get("/inbox"))
+    assert signed_in("admin").get("/plans/").status_code == 200
