@@ -38,7 +38,8 @@ def require_json_body() -> ResponseReturnValue | None:
     return None
 
 
-def _json_object() -> dict[str, Any] | None:
+def json_object() -> dict[str, Any] | None:
+    """Return the posted JSON object, or None when the body is not one."""
     body = request.get_json(silent=True)
     return body if isinstance(body, dict) else None
 
@@ -52,7 +53,7 @@ def _identity_json() -> dict[str, Any]:
 @bp.post("/login")
 def login() -> ResponseReturnValue:
     """Sign in with {"username", "password"}; the session cookie carries the sign-in."""
-    body = _json_object()
+    body = json_object()
     if body is None or not isinstance(body.get("username"), str) \
             or not isinstance(body.get("password"), str):
         return error("Cần gửi username và password", 400)
@@ -113,7 +114,7 @@ def show_task(task_id: int) -> ResponseReturnValue:
 @login_required
 def complete_task(task_id: int) -> ResponseReturnValue:
     """Complete a task with the posted form data: 200, or 400 with per-field errors."""
-    body = _json_object()
+    body = json_object()
     if body is None:
         return error("Dữ liệu biểu mẫu phải là một đối tượng JSON", 400)
     session, actor = db_session(), current_actor()
