@@ -56,6 +56,11 @@ class PlanRows:
     templates: dict[str, list[dict[str, Any]]]
     flagged: list[CellProblem] = field(default_factory=list)
 
+    @property
+    def measurable_kpis(self) -> int:
+        """Return how many KPIs carry a target (headings of sub-KPIs do not)."""
+        return sum(1 for k in self.kpis if k["measurable"])
+
 
 def read(data: bytes, unit_names: list[str]) -> PlanRows:
     """Read the plan workbook `data`; `unit_names` are the known units (for `Cơ quan chủ trì`)."""

@@ -48,7 +48,7 @@ class PlanImport:
 
     year: int
     title: str
-    kpis: int
+    kpis: int  # the measurable ones (a heading of sub-KPIs, like II.8, is not counted)
     tasks: int
     templates: dict[str, int]
     flagged: list[CellProblem] = field(default_factory=list)
@@ -80,7 +80,7 @@ def run(session: Session, data: bytes, actor_id: int | None) -> PlanImport:
         actor_id=actor_id,
         plan_id=plan.id,
         year=plan.year,
-        kpis=len(rows.kpis),
+        kpis=rows.measurable_kpis,
         tasks=len(rows.tasks),
     )
     if created:
@@ -137,7 +137,7 @@ def _summary(rows: PlanRows, *, replaces_draft: bool, plan_id: int | None = None
     return PlanImport(
         year=rows.info.year,
         title=rows.info.title,
-        kpis=len(rows.kpis),
+        kpis=rows.measurable_kpis,
         tasks=len(rows.tasks),
         templates={kind: len(items) for kind, items in rows.templates.items()},
         flagged=rows.flagged,

@@ -80,7 +80,7 @@ def test_next_years_plan_is_imported_issued_and_cascaded(session: Session, world
     data = next_year(export(plan_2026))
     clock.set_now(at(date(2027, 1, 4), 8))
     preview = plan_import.preview(session, data)
-    assert (preview.year, preview.kpis, preview.tasks) == (2027, 31, 58)
+    assert (preview.year, preview.kpis, preview.tasks) == (2027, 30, 58)
     assert session.scalar(select(func.count(Plan.id))) == 1  # the preview wrote nothing
 
     result = plan_import.run(session, data, None)

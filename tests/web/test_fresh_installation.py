@@ -136,7 +136,7 @@ def test_a_fresh_installation_runs_its_2027_plan(fresh_app: Flask, session: Sess
     staff = api_login(fresh_app, "skhcn.staff")
     imported = staff.post("/api/plans/import", json=encoded(plan_2027_workbook()))
     assert imported.status_code == 200, imported.get_json()
-    assert (imported.get_json()["year"], imported.get_json()["kpis"]) == (2027, 31)
+    assert (imported.get_json()["year"], imported.get_json()["kpis"]) == (2027, 30)
     draft = only_task(staff, "province_plan_draft")
     assert draft["data"]["adoption_due_date"] == "2027-01-11"
     sent = staff.post(f"/api/tasks/{draft['id']}/complete", json=draft["data"])

@@ -1,0 +1,109 @@
+"""A real province's first run in the browser: the sign-in page says how to create the first
+administrator; the administrator imports units and accounts from Excel with a preview; Sở
+KHCN imports the 2027 plan, drafts it, its leader issues it; a commune finds its adoption
+task due on 2027's date."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from werkzeug.serving import make_server
+
+from engine.admin import first_run
+from engine.core import clock
+from engine.core.db import make_engine, make_session_factory
+from engine.core.schema import upgrade
+from engine.demo.bootstrap import at
+from engine.workflow import definitions
+from tests.browser.conftest import LiveServer, QuietHandler, sign_in
+from tests.web.conftest import make_app
+from tests.web.test_fresh_installation import PASSWORD, plan_2027_workbook, units_workbook
+
+
+@pytest.fixture(scope="session")
+def empty_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database as `plancascade init` leaves it: the schema and the built-in processes."""
+    path = tmp_path_factory.mktemp("fresh") / "empty.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    with make_session_factory(engine)() as session:
+        definitions.deploy_builtin(session)
+        session.commit()
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def fresh_server(tmp_path: Path, empty_world: Path) -> Iterator[LiveServer]:
+    shutil.copyfile(empty_world, tmp_path / "live.db")
+    engine = make_engine(f"sqlite:///{tmp_path / 'live.db'}")
+    app = make_app(engine, WTF_CSRF_ENABLED=True, TESTING=False)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield LiveServer(f"http://127.0.0.1:{server.server_port}", engine, make_session_factory(engine))
+    server.shutdown()
+    thread.join(timeout=5)
+    app.extensions["plancascade.engine"].dispose()
+    engine.dispose()
+
+
+def upload(page: Any, data: bytes, path: Path, button: str) -> None:
+    path.write_bytes(data)
+    page.locator("input[type=file]").set_input_files(str(path))
+    page.get_by_role("button", name=button).click()
+
+
+def test_a_province_starts_its_year_in_the_browser(
+    page: Any, fresh_server: LiveServer, tmp_path: Path
+) -> None:
+    server = fresh_server
+    clock.set_now(at(date(2027, 1, 5), 9))
+    page.goto(f"{server.url}/login")
+    assert "plancascade create-admin" in page.locator("#no-admin").inner_text()
+    with server.sessions() as session:  # what `plancascade create-admin` does
+        first_run.create_admin(session, "quantri", PASSWORD)
+        session.commit()
+
+    sign_in(page, server, "quantri", PASSWORD)
+    page.goto(f"{server.url}/admin/units")
+    page.get_by_role("link", name="Nhập từ Excel").click()
+    upload(page, units_workbook(), tmp_path / "don-vi.xlsx", "Kiểm tra và xem trước")
+    counts = page.locator("#import-counts").inner_text()
+    assert "thêm 91 đơn vị" in counts and "thêm 3 tài khoản" in counts
+    page.get_by_role("button", name="Xác nhận nhập").click()
+    assert "Đã nhập: 91 đơn vị mới" in page.locator(".alert-success").inner_text()
+    with server.sessions() as session:  # `plancascade set-password`, for each account
+        for username in ("skhcn.staff", "skhcn.leader", "muong-la.staff"):
+            first_run.set_password(session, username, PASSWORD)
+        session.commit()
+
+    sign_in(page, server, "skhcn.staff", PASSWORD)
+    page.get_by_role("link", name="Kế hoạch", exact=True).click()
+    upload(page, plan_2027_workbook(), tmp_path / "ke-hoach-2027.xlsx", "Kiểm tra và xem trước")
+    assert "30 chỉ tiêu" in page.locator("#plan-counts").inner_text()
+    page.get_by_role("button", name="Xác nhận nhập kế hoạch").click()
+    assert "Đã tạo bản dự thảo kế hoạch năm 2027" in page.locator(".alert-success").inner_text()
+    page.get_by_role("link", name="Công việc của tôi").click()
+    page.get_by_role("link", name="Soạn thảo kế hoạch tỉnh").click()
+    page.get_by_role("button", name="Hoàn thành").click()
+    page.wait_for_url(f"{server.url}/")
+
+    sign_in(page, server, "skhcn.leader", PASSWORD)
+    page.get_by_role("link", name="Phê duyệt và ban hành kế hoạch").click()
+    page.get_by_label("Phê duyệt, ban hành").check()
+    page.get_by_label("Số quyết định").fill("12/QĐ-UBND")
+    page.get_by_label("Ngày ban hành").fill("06/01/2027")
+    page.get_by_role("button", name="Hoàn thành").click()
+    page.wait_for_url(f"{server.url}/")
+
+    sign_in(page, server, "muong-la.staff", PASSWORD)
+    row = page.locator("#inbox-table tbody tr", has_text="Xây dựng kế hoạch của đơn vị")
+    assert "11/01/2027" in row.inner_text()
+    assert page.js_errors == []
