@@ -39,8 +39,16 @@ def list_plans(session: Session) -> list[PlanRow]:
         )
         .order_by(Plan.year.desc(), Plan.id.desc())
     )
-    return [
-        PlanRow(
+    return [_row(p) for p in plans]
+
+
+def row(session: Session, plan_id: int) -> PlanRow:
+    """Return plan `plan_id` as the list shows it."""
+    return _row(get(session, plan_id))
+
+
+def _row(p: Plan) -> PlanRow:
+    return PlanRow(
             id=p.id,
             year=p.year,
             title=p.title,
@@ -53,8 +61,6 @@ def list_plans(session: Session) -> list[PlanRow]:
             tasks=len(p.tasks),
             template_tasks=len(p.template_tasks),
         )
-        for p in plans
-    ]
 
 
 def get(session: Session, plan_id: int) -> Plan:

@@ -44,6 +44,8 @@ class PageParts:
 NOTHING = PageParts()
 
 BY_FORM: dict[str, PageParts] = {
+    "province_plan_draft": PageParts(widgets=widget_context.plan_contents),
+    "province_plan_approve": PageParts(widgets=widget_context.plan_contents),
     "unit_plan_adapt": PageParts(form=form_context.adaptation),
     "unit_plan_approve": PageParts(form=form_context.plan_summary),
     "unit_plan_review": PageParts(form=form_context.plan_summary),

@@ -17,7 +17,8 @@ from engine.core.labels import ROUND_LABELS, STAGE_STATUS_LABELS
 from engine.domain import aggregation, reports
 from engine.domain.kpis import target_text
 from engine.domain.status import StageStatus
-from engine.queries import supervision
+from engine.queries import plans, supervision
+from engine.queries.plans import PlanRow
 from engine.queries.report_context import ReportContext, report_context
 from engine.queries.task_views import TaskView
 from models import Plan, PlanKpi, ProcessInstance, Report, Unit
@@ -68,6 +69,7 @@ class WidgetContext:
     submitted: Report | None = None
     aggregate: AggregateView | None = None
     units: tuple[UnitLateness, ...] = field(default_factory=tuple)
+    plan: PlanRow | None = None
 
 
 def aggregate_view(session: Session, instance: ProcessInstance) -> AggregateView:
@@ -153,3 +155,12 @@ def unit_picker(session: Session, view: TaskView) -> WidgetContext:
     instance = session.get(ProcessInstance, view.instance_id)
     plan = session.get(Plan, instance.plan_id) if instance is not None else None
     return WidgetContext(units=units_by_lateness(session, plan) if plan else ())
+
+
+def plan_contents(session: Session, view: TaskView) -> WidgetContext:
+    """Beside the province plan's draft and approval: what the plan holds, to download it or
+    load it again from Excel."""
+    instance = session.get(ProcessInstance, view.instance_id)
+    if instance is None:
+        return WidgetContext()
+    return WidgetContext(plan=plans.row(session, instance.plan_id))

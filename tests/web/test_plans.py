@@ -51,13 +51,15 @@ def test_sokhcn_imports_next_years_plan_after_a_preview(
     with fresh() as session:
         plan = session.scalars(select(Plan).where(Plan.year == 2027)).one()
         assert plan.status == PlanStatus.DRAFT
-        assert session.scalars(
+        draft = session.scalars(
             select(HumanTask).where(
                 HumanTask.form_key == "province_plan_draft", HumanTask.status == "ready"
             )
         ).one()
-    inbox = text(staff.get("/inbox"))
-    assert "Soạn thảo" in inbox or "soạn thảo" in inbox
+    assert "Soạn thảo kế hoạch tỉnh" in text(staff.get("/"))
+    task_page = text(staff.get(f"/tasks/{draft.id}"))
+    assert 'id="plan-contents"' in task_page and "30 chỉ tiêu (Phụ lục I)" in task_page
+    assert "Nhập lại nội dung từ Excel" in task_page
 
 
 def test_a_broken_plan_is_refused_and_last_year_is_copied(
