@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -95,6 +96,11 @@ def _grouped(items: Iterable[Any], cells: Any) -> list[list[Any]]:
     return rows
 
 
+def _clean(value: Any) -> Any:
+    """Drop the control characters a workbook cannot hold (they may come from typed text)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def _sheet(book: Workbook, name: str, header: Sequence[str], rows: list[list[Any]]) -> Worksheet:
     sheet = book.create_sheet(name)
     sheet.append(list(header))
@@ -102,7 +108,7 @@ def _sheet(book: Workbook, name: str, header: Sequence[str], rows: list[list[Any
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for row in rows:
-        sheet.append(row)
+        sheet.append([_clean(value) for value in row])
         if len(row) == 2:  # a group row
             for cell in sheet[sheet.max_row]:
                 cell.font = Font(bold=True)

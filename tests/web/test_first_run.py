@@ -104,3 +104,29 @@ def test_a_broken_workbook_is_refused_with_its_errors_and_nothing_changes(
 
 def test_only_administrators_reach_the_import(app: Flask, signed_in: Any) -> None:
     assert signed_in("skhcn.staff").get("/admin/units/import").status_code == 404
+
+
+def test_random_uploads_are_refused_never_a_server_error(
+    empty_app: Flask, session: Session
+) -> None:
+    import base64
+    import random
+
+    client = sign_in_admin(empty_app, session)
+    rng = random.Random(2027)
+    for _ in range(25):
+        data = rng.randbytes(rng.randint(0, 3000))
+        if rng.random() < 0.3:
+            data = b"PK\x03\x04" + data
+        assert upload(client, data).status_code == 400
+        api = client.post(
+            "/api/units/import", json={"file": base64.b64encode(data).decode(), "dry_run": True}
+        )
+        assert api.status_code == 400 and api.get_json()["problems"]
+    for body in ([], {"file": 5}, {"file": None}, {"file": "=="}, "x"):
+        assert client.post("/api/units/import", json=body).status_code == 400
+    lone_surrogate = client.post(
+        "/api/units/import", data='{"file": "\\ud800"}', content_type="application/json"
+    )
+    assert lone_surrogate.status_code == 400
+    assert units_in(session) == 1
