@@ -123,7 +123,8 @@ def test_random_uploads_are_refused_never_a_server_error(
             "/api/units/import", json={"file": base64.b64encode(data).decode(), "dry_run": True}
         )
         assert api.status_code == 400 and api.get_json()["problems"]
-    for body in ([], {"file": 5}, {"file": None}, {"file": "=="}, "x"):
+    bodies: list[Any] = [[], {"file": 5}, {"file": None}, {"file": "=="}, "x"]
+    for body in bodies:
         assert client.post("/api/units/import", json=body).status_code == 400
     lone_surrogate = client.post(
         "/api/units/import", data='{"file": "\\ud800"}', content_type="application/json"
