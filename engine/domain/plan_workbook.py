@@ -93,7 +93,7 @@ def read_workbook(workbook: Workbook, unit_names: list[str]) -> PlanRows:
         ]
         for kind, name in layout.TEMPLATE_SHEETS.items()
     }
-    _check_year(kpi_sheet, info, problems)
+    _check_year(kpi_sheet, info, flagged)
     if problems or info is None:
         raise WorkbookRefused(problems)
     return PlanRows(info, kpis, tasks, templates, flagged)
@@ -298,15 +298,16 @@ def _template(row: SheetRow, item: _Item) -> dict[str, Any]:
     }
 
 
-def _check_year(sheet: Sheet, info: PlanInfo | None, problems: list[CellProblem]) -> None:
-    """The target column's year ("Chỉ tiêu 2027"), when written, must be the plan's year."""
+def _check_year(sheet: Sheet, info: PlanInfo | None, flagged: list[CellProblem]) -> None:
+    """The plan's year is `Thông tin`'s; a target column headed with another year (last
+    year's workbook used as a template) is flagged, not refused."""
     written = re.search(r"\d{4}", sheet.titles.get(layout.TARGET, ""))
     if info is not None and written and int(written.group()) != info.year:
-        problems.append(
+        flagged.append(
             sheet.problem(
                 None,
                 layout.TARGET,
-                f"Cột ghi năm {written.group()} nhưng trang "
-                f"'{layout.INFO_SHEET}' ghi năm {info.year}",
+                f"Tiêu đề cột ghi năm {written.group()}; kế hoạch được nhập là năm {info.year} "
+                f"(theo trang '{layout.INFO_SHEET}')",
             )
         )

@@ -228,3 +228,23 @@ def test_last_years_plan_is_copied_in_one_step(session: Session, world: Any) -> 
 
     with pytest.raises(ConflictError):
         plan_import.copy_plan(session, plan_2026.id, 2027, None)
+
+
+def test_last_years_workbook_as_a_template_needs_only_its_information_sheet(
+    session: Session, world: Any
+) -> None:
+    plan_2026, _ = world
+    book = load_workbook(io.BytesIO(export(plan_2026)))
+    for row in book["Thông tin"].iter_rows(min_row=2):
+        if row[0].value == "Năm":
+            row[1].value = 2027
+        elif row[0].value == "Hạn đơn vị gửi kế hoạch":
+            row[1].value = "11/01/2027"
+    out = io.BytesIO()
+    book.save(out)
+    result = plan_import.preview(session, out.getvalue())
+    assert result.year == 2027
+    assert [str(p) for p in result.flagged] == [
+        "Trang 'Phụ lục I', cột D (Chỉ tiêu): Tiêu đề cột ghi năm 2026; kế hoạch được nhập "
+        "là năm 2027 (theo trang 'Thông tin')"
+    ]
