@@ -342,7 +342,7 @@ def _save_user(
 ) -> user_registry.UserRow:
     """Create the account, or update it; an import never locks or unlocks an account."""
     if user_id is None:
-        return user_registry.create(session, actor_id, entry)[0]
+        return user_registry.create(session, actor_id, entry, unset=True)[0]
     user = session.get(User, user_id)
     assert user is not None
     kept = user_registry.UserInput(

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from werkzeug.security import generate_password_hash
 
 from engine.core import audit
-from engine.core.accounts import BOT_USERNAME, MIN_PASSWORD_LENGTH
+from engine.core.accounts import BOT_USERNAME, MIN_PASSWORD_LENGTH, UNUSABLE_PASSWORD
 from engine.core.errors import FieldErrors, NotFoundError
 from engine.core.labels import role_label
 from engine.core.pagination import Page, paginate
@@ -233,23 +233,35 @@ def _set_roles(user: User, roles: tuple[str, ...]) -> None:
 
 
 def create(
-    session: Session, actor_id: int | None, data: UserInput, password: str | None = None
+    session: Session,
+    actor_id: int | None,
+    data: UserInput,
+    password: str | None = None,
+    *,
+    unset: bool = False,
 ) -> tuple[UserRow, str | None]:
-    """Create an account; return it and the generated password when none was given (shown once)."""
+    """Create an account; return it and the generated password when none was given (shown once).
+
+    `unset` creates it without a usable password (an import): an administrator sets one later.
+    """
     data = _clean(data)
     errors = _check_identity(session, data, None) | _check_membership(session, actor_id, data, None)
     if password:
         errors |= _check_password(password)
     if errors:
         raise FieldErrors(errors)
-    generated = None if password else generate_password()
+    generated = None if password or unset else generate_password()
     user = User(
         username=data.username,
         full_name=data.full_name,
         unit_id=data.unit_id,
         active=data.active,
         email=data.email,
-        password_hash=generate_password_hash(password or generated or ""),
+        password_hash=(
+            UNUSABLE_PASSWORD + secrets.token_hex(8)
+            if unset
+            else generate_password_hash(password or generated or "")
+        ),
     )
     session.add(user)
     _set_roles(user, data.roles)

@@ -17,6 +17,7 @@ from engine.core.permissions import Actor, actor_for
 from models import User
 
 MIN_PASSWORD_LENGTH = 8
+UNUSABLE_PASSWORD = "!"  # prefix of a hash no password matches (an imported, unset account)
 BOT_USERNAME = "he-thong"  # the system account scripted actions are recorded under
 # Checked when the username is unknown, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("plancascade-dummy-password")

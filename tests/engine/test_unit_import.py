@@ -100,6 +100,8 @@ def test_a_province_is_imported_with_its_accounts_and_reimporting_updates(sessio
     staff = session.scalars(select(User).where(User.username == "xa-01.staff")).one()
     assert staff.role_names == {"unit_staff", "unit_leader"} and staff.unit.code == "xa-01"
     assert session.scalars(select(AuditEvent).where(AuditEvent.action == "units.imported")).one()
+    for password in ("", "!", staff.password_hash, "mat-khau-bat-ky"):
+        assert accounts.authenticate(session, "xa-01.staff", password) is None  # not set yet
 
     renamed = province_rows()
     renamed[1][1] = "Sở Khoa học và Công nghệ tỉnh Sơn La"
