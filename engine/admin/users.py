@@ -52,6 +52,7 @@ class UserRow:
     roles: tuple[str, ...]
     active: bool
     email: str | None
+    password_set: bool = True  # False for an imported account until a password is set
 
     @property
     def role_labels(self) -> tuple[str, ...]:
@@ -99,6 +100,7 @@ def _row(record: Any) -> UserRow:
         roles=tuple(sorted(user.role_names, key=ROLES.index)),
         active=user.active,
         email=user.email,
+        password_set=not user.password_hash.startswith(UNUSABLE_PASSWORD),
     )
 
 

@@ -80,6 +80,8 @@ def test_units_and_accounts_are_imported_after_a_preview(
     session.expire_all()
     assert units_in(session) == 93
     assert session.scalars(select(User).where(User.username == "skhcn.leader")).one()
+    users_page = text(client.get("/admin/users?q=skhcn.leader"))
+    assert "Chưa đặt mật khẩu" in users_page
     again = client.post("/admin/units/import/confirm", data={"token": token})
     assert again.status_code == 404 and "tải lên lại" in text(again)
 
