@@ -243,17 +243,17 @@ def _unit_input(
 
 def _save_unit(
     session: Session, actor_id: int | None, unit_id: int | None, entry: unit_registry.UnitInput
-) -> unit_registry.UnitRow:
+) -> Unit:
     """Create the unit, or update it keeping what an import never changes (active, subkind)."""
     if unit_id is None:
-        return unit_registry.create(session, actor_id, entry)
+        return unit_registry.add(session, actor_id, entry)
     unit = session.get(Unit, unit_id)
     assert unit is not None
     subkind = entry.subkind if entry.subkind is not None else unit.subkind
     kept = unit_registry.UnitInput(
         entry.code, entry.name, entry.kind, subkind, entry.parent_id, unit.active
     )
-    return unit_registry.update(session, actor_id, unit_id, kept)
+    return unit_registry.change(session, actor_id, unit_id, kept)
 
 
 def _default_parent(

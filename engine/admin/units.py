@@ -232,6 +232,11 @@ def _apply(unit: Unit, data: UnitInput) -> dict[str, Any]:
 
 def create(session: Session, actor_id: int | None, data: UnitInput) -> UnitRow:
     """Create a unit after validating its code, kind and parent; audited."""
+    return get(session, add(session, actor_id, data).id)
+
+
+def add(session: Session, actor_id: int | None, data: UnitInput) -> Unit:
+    """Create a unit as `create` does, returning the row itself (for imports of many)."""
     data = _clean(data)
     _validate(session, data, None)
     unit = Unit(code=data.code, name=data.name, kind=UnitKind(data.kind), active=data.active)
@@ -241,11 +246,16 @@ def create(session: Session, actor_id: int | None, data: UnitInput) -> UnitRow:
     audit.record(
         session, "unit.created", actor_id=actor_id, unit_id=unit.id, code=unit.code, kind=data.kind
     )
-    return get(session, unit.id)
+    return unit
 
 
 def update(session: Session, actor_id: int | None, unit_id: int, data: UnitInput) -> UnitRow:
     """Change a unit (deactivating it only when no active user or sub-unit remains); audited."""
+    return get(session, change(session, actor_id, unit_id, data).id)
+
+
+def change(session: Session, actor_id: int | None, unit_id: int, data: UnitInput) -> Unit:
+    """Change a unit as `update` does, returning the row itself (for imports of many)."""
     unit = session.get(Unit, unit_id)
     if unit is None:
         raise NotFoundError("Không tìm thấy đơn vị")
@@ -258,4 +268,4 @@ def update(session: Session, actor_id: int | None, unit_id: int, data: UnitInput
         if "active" in changes:
             action = "unit.deactivated" if not data.active else "unit.reactivated"
         audit.record(session, action, actor_id=actor_id, unit_id=unit.id, changes=changes)
-    return get(session, unit.id)
+    return unit
