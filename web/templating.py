@@ -10,6 +10,7 @@ from engine.core.labels import (
     comparator_label,
     process_label,
     role_label,
+    round_label,
     stage_status_short_label,
     unit_kind_label,
 )
@@ -34,7 +35,7 @@ def init_templating(app: Flask) -> None:
                                  vn_number=format_number, role_label=role_label,
                                  process_label=process_label, unit_kind=unit_kind_label,
                                  stage_status_short=stage_status_short_label,
-                                 comparator=comparator_label)
+                                 comparator=comparator_label, round_label=round_label)
     app.jinja_env.globals.update(url_with=url_with)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -317,39 +317,22 @@ AGGREGATION = dict(
 
 
 def _year_chain():
-    """Nodes and flows of the province plan's year chain (lane dost_staff, rows 1-2).
-
-    Row 1 holds quarters I and II (columns 3-10), row 2 quarters III and IV and
-    the year end (columns 0-10); the flow from quarter II to III wraps below row 1.
-    """
-    roman = {"q1": "I", "q2": "II", "q3": "III", "q4": "IV"}
-    nodes, flows, order = {}, [], []
-    place = {"q1": (1, 3), "q2": (1, 7), "q3": (2, 0), "q4": (2, 4)}
-    for q, (row, col) in place.items():
-        r = roman[q]
-        steps = [
-            ("wait_%s_open" % q, dict(type="intermediateCatchEvent", name="Mở đợt quý %s" % r,
-                                      timer="%s_open_at" % q)),
-            ("open_%s" % q, dict(type="scriptTask", name="Giao báo cáo quý %s" % r,
-                                 script='cascade("quarterly_report", "%s")' % q)),
-            ("wait_%s_close" % q, dict(type="intermediateCatchEvent", name="Hết hạn quý %s" % r,
-                                       timer="%s_close_at" % q)),
-            ("aggregate_%s" % q, dict(type="scriptTask", name="Tổng hợp quý %s" % r,
-                                      script='aggregate("%s")' % q)),
-        ]
-        for i, (nid, n) in enumerate(steps):
-            nodes[nid] = dict(n, lane="dost_staff", row=row, col=col + i)
-            order.append(nid)
-    nodes["wait_year_end"] = dict(type="intermediateCatchEvent", name="Cuối năm",
-                                  lane="dost_staff", row=2, col=8, timer="year_end_at")
-    nodes["aggregate_year"] = dict(type="scriptTask", name="Tổng hợp cả năm", lane="dost_staff",
-                                   row=2, col=9, script='aggregate("year")')
-    nodes["year_closed"] = dict(type="endEvent", name="Kết thúc năm kế hoạch",
-                                lane="dost_staff", row=2, col=10, terminate=True)
-    order += ["wait_year_end", "aggregate_year", "year_closed"]
-    for src, tgt in zip(order, order[1:], strict=False):
-        route = ("bus", 60) if nodes[src]["row"] != nodes[tgt]["row"] else "auto"
-        flows.append(("flow_%s" % tgt, src, tgt, "", None, route))
+    """Nodes and flows of the province plan's year chain (lane dost_staff, row 1): the report
+    rounds of the plan's regimes are opened as `reporting_round` instances (data, not
+    diagram), then the year's report at its end."""
+    nodes = {
+        "open_rounds": dict(type="scriptTask", name="Mở các đợt báo cáo theo chế độ báo cáo",
+                            lane="dost_staff", row=1, col=7, script="open_rounds()"),
+        "wait_year_end": dict(type="intermediateCatchEvent", name="Cuối năm",
+                              lane="dost_staff", row=1, col=8, timer="year_end_at"),
+        "aggregate_year": dict(type="scriptTask", name="Tổng hợp cả năm", lane="dost_staff",
+                               row=1, col=9, script='aggregate("year")'),
+        "year_closed": dict(type="endEvent", name="Kết thúc năm kế hoạch",
+                            lane="dost_staff", row=1, col=10, terminate=True),
+    }
+    order = list(nodes)
+    flows = [("flow_%s" % tgt, src, tgt, "", None, "auto")
+             for src, tgt in zip(order, order[1:], strict=False)]
     return nodes, flows
 
 
@@ -358,7 +341,7 @@ _CHAIN_NODES, _CHAIN_FLOWS = _year_chain()
 PROVINCE_PLAN = dict(
     id="province_plan",
     pool_name="Kế hoạch tỉnh",
-    lanes=[("dost_leader", 1), ("dost_staff", 3)],
+    lanes=[("dost_leader", 1), ("dost_staff", 2)],
     channels=1,
     nodes={
         "plan_year_started": dict(type="startEvent", name="Bắt đầu năm kế hoạch",
@@ -408,8 +391,7 @@ PROVINCE_PLAN = dict(
         ("flow_to_split", "cascade_units", "split_year", "", None, "auto"),
         ("flow_to_acceptance", "split_year", "wait_all_accepted", "Tiếp nhận", None, "auto"),
         ("flow_to_inspection", "split_year", "wait_inspection_open", "Kiểm tra", None, "vh"),
-        ("flow_to_year", "split_year", "wait_q1_open", "Các đợt báo cáo", None, ("bus", 64),
-         {"label": (-112, 18)}),
+        ("flow_to_year", "split_year", "open_rounds", "Các đợt báo cáo", None, "vh"),
         ("flow_notify_all_accepted", "wait_all_accepted", "notify_all_accepted", "", None,
          "auto"),
         ("flow_acceptance_done", "notify_all_accepted", "acceptance_done", "", None, "auto"),
@@ -423,7 +405,35 @@ PROVINCE_PLAN = dict(
     ],
 )
 
-PROCESSES = (PROVINCE_PLAN, UNIT_PLAN, QUARTERLY_REPORT, INTERNAL_REPORT, INSPECTION, AGGREGATION)
+REPORTING_ROUND = dict(
+    id="reporting_round",
+    pool_name="Đợt báo cáo",
+    lanes=[("dost_staff", 1)],
+    channels=1,
+    nodes={
+        "round_started": dict(type="startEvent", name="Đợt báo cáo theo kế hoạch",
+                              lane="dost_staff", col=0),
+        "wait_round_open": dict(type="intermediateCatchEvent", name="Mở đợt báo cáo",
+                                lane="dost_staff", col=1, timer="open_at"),
+        "open_round": dict(type="scriptTask", name="Giao báo cáo cho các đơn vị",
+                           lane="dost_staff", col=2, script="cascade(report_process, round)"),
+        "wait_round_close": dict(type="intermediateCatchEvent", name="Hết hạn đợt báo cáo",
+                                 lane="dost_staff", col=3, timer="close_at"),
+        "aggregate_round": dict(type="scriptTask", name="Tổng hợp đợt báo cáo",
+                                lane="dost_staff", col=4, script="aggregate(round)"),
+        "round_closed": dict(type="endEvent", name="Đã tổng hợp", lane="dost_staff", col=5),
+    },
+    flows=[
+        ("flow_to_wait_open", "round_started", "wait_round_open", "", None, "auto"),
+        ("flow_to_open", "wait_round_open", "open_round", "", None, "auto"),
+        ("flow_to_wait_close", "open_round", "wait_round_close", "", None, "auto"),
+        ("flow_to_aggregate", "wait_round_close", "aggregate_round", "", None, "auto"),
+        ("flow_to_closed", "aggregate_round", "round_closed", "", None, "auto"),
+    ],
+)
+
+PROCESSES = (PROVINCE_PLAN, UNIT_PLAN, QUARTERLY_REPORT, INTERNAL_REPORT, INSPECTION, AGGREGATION,
+             REPORTING_ROUND)
 
 
 # ----------------------------------------------------------------- layout

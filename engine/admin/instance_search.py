@@ -13,7 +13,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from engine.core.errors import NotFoundError
-from engine.core.labels import AUDIT_ACTION_LABELS, INSTANCE_STATUS_LABELS, ROUND_LABELS
+from engine.core.labels import AUDIT_ACTION_LABELS, INSTANCE_STATUS_LABELS, round_label
 from engine.core.pagination import Page, paginate
 from engine.queries import instance_views
 from engine.queries.instance_views import HistoryEntry
@@ -58,7 +58,7 @@ class InstanceRow:
     @property
     def round_label(self) -> str:
         """Return the Vietnamese name of the instance's round ("" when it has none)."""
-        return ROUND_LABELS.get(self.round_key, self.round_key)
+        return round_label(self.round_key)
 
 
 def _statement(query: InstanceQuery) -> Select:  # type: ignore[type-arg]

@@ -46,15 +46,13 @@ STAGE_DOCUMENT_LABELS: dict[str, str] = {
     "aggregation": "báo cáo tổng hợp của tỉnh",
 }
 
+# The stages that are not report rounds (a report round's name comes from its key: round_label).
 ROUND_LABELS: dict[str, str] = {
     "adoption": "Xây dựng kế hoạch",
-    "q1": "Quý I",
-    "q2": "Quý II",
-    "q3": "Quý III",
-    "q4": "Quý IV",
     "inspection": "Kiểm tra",
     "year": "Cả năm",
 }
+ROMAN_QUARTERS = ("I", "II", "III", "IV")
 
 NOTICE_LABELS: dict[str, str] = {
     "reminder_before": "Nhắc việc",
@@ -200,3 +198,21 @@ def stage_status_short_label(status: object) -> str:
 def comparator_label(comparator: object) -> str:
     """Return the sign of a target's comparator ("≥"); "" when none or unknown."""
     return COMPARATOR_LABELS.get(str(comparator), "") if comparator else ""
+
+
+def round_label(key: str) -> str:
+    """Return the Vietnamese name of a stage or report round from its key ("q3" → "Quý III",
+    "h1" → "6 tháng đầu năm", "m4" → "Tháng 4", "y1" → "Báo cáo năm")."""
+    if key in ROUND_LABELS:
+        return ROUND_LABELS[key]
+    prefix, number = key[:1], key[1:]
+    index = int(number) if number.isdigit() else 0
+    if prefix == "q" and 1 <= index <= 4:
+        return f"Quý {ROMAN_QUARTERS[index - 1]}"
+    if prefix == "h" and index in (1, 2):
+        return "6 tháng đầu năm" if index == 1 else "6 tháng cuối năm"
+    if prefix == "m" and 1 <= index <= 12:
+        return f"Tháng {index}"
+    if prefix == "y" and index == 1:
+        return "Báo cáo năm"
+    return key

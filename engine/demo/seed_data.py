@@ -17,6 +17,7 @@ from werkzeug.security import generate_password_hash
 
 from engine.core import calendars, clock
 from engine.core.workcalendar import WorkCalendar
+from engine.domain import regimes
 from engine.domain.plan_rows import KPI_FIELDS, TASK_FIELDS, TEMPLATE_FIELDS, sync_rows
 from models import (
     Plan,
@@ -157,7 +158,12 @@ def load_plan(session: Session, year: int = SHIPPED_YEAR) -> Plan:
             grace_days=5,
             target_kinds=["department", "commune"],
             settings={
-                "quarterly_due": list(deadlines["quarterly_due"]),
+                "regimes": [
+                    {
+                        **regimes.PRESETS["quarterly"].as_data(),
+                        "due_dates": list(deadlines["quarterly_due"]),
+                    }
+                ],
                 "inspection_due": deadlines["inspection_due"],
             },
             created_at=clock.now(),

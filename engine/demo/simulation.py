@@ -23,7 +23,7 @@ from engine.demo.actors import Cast, act, make_cast
 from engine.demo.bootstrap import at, issue_plan, prepare, province_unit
 from engine.demo.scripted_year import LEADER_FORMS, REVIEW_FORMS, YearScript, adaptation
 from engine.demo.seed_data import SHIPPED_YEAR, plan_data
-from engine.domain.rounds import QUARTERS
+from engine.domain import regimes
 from engine.domain.targets import target_units
 from engine.processes import timers
 from models import (
@@ -277,7 +277,8 @@ def stage_lists(session: Session, plan: Plan) -> dict[str, dict[str, list[str]]]
             "escalated": _escalated(session, plan, "unit_plan", ""),
         }
     }
-    for key in QUARTERS:
+    for found in regimes.report_rounds(plan):
+        key = found.key
         result[key] = {
             "late": _codes(
                 session,
@@ -290,7 +291,7 @@ def stage_lists(session: Session, plan: Plan) -> dict[str, dict[str, list[str]]]
                     Unit.kind.in_(kinds),
                 ),
             ),
-            "escalated": _escalated(session, plan, "quarterly_report", key),
+            "escalated": _escalated(session, plan, found.process_key, key),
         }
     return result
 
@@ -332,7 +333,7 @@ def summary(session: Session, plan: Plan, seconds: float) -> dict[str, Any]:
         "late_units_by_stage": {k: len(v["late"]) for k, v in stages.items()},
         "late_unit_codes": {k: v["late"] for k, v in stages.items()},
         "escalated_unit_codes": {k: v["escalated"] for k, v in stages.items()},
-        "rounds": {k: _round_counts(session, plan, k) for k in QUARTERS},
+        "rounds": {r.key: _round_counts(session, plan, r.key) for r in regimes.report_rounds(plan)},
         "inspections": count(
             select(func.count(ProcessInstance.id)).where(
                 ProcessInstance.process_key == "inspection"

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.core import clock
-from engine.core.labels import ROUND_LABELS
-from engine.domain import rounds
+from engine.core.labels import round_label
+from engine.domain import regimes
 from engine.domain.status import StageStatus, stage_status
 from engine.domain.targets import target_units
 from models import (
@@ -115,12 +115,14 @@ def compute(session: Session, plan: Plan, round_key: str) -> dict[str, Any]:
     """Compute the province report of `round_key` from the database, as of clock.now()."""
     now = clock.now()
     units = target_units(session, plan)
-    data_round = "q4" if round_key == "year" else round_key
+    plan_rounds = regimes.report_rounds(plan)
+    # the year's report reads the units' data of the plan's last round
+    data_round = plan_rounds[-1].key if round_key == "year" and plan_rounds else round_key
     records = _submissions(session, plan, data_round)
     reports = [r for r in records.values() if isinstance(r, Report) and r.submitted_at]
     result: dict[str, Any] = {
         "round": round_key,
-        "round_label": ROUND_LABELS.get(round_key, round_key),
+        "round_label": round_label(round_key),
         "generated_at": now.isoformat(),
         "who": _who(units, records, now),
         "kpis": _kpi_rollup(session, plan, reports),
@@ -129,7 +131,7 @@ def compute(session: Session, plan: Plan, round_key: str) -> dict[str, Any]:
     if round_key == "year":
         result["stages"] = {
             key: _who(units, _submissions(session, plan, key), now)["counts"]
-            for key in ("adoption", *rounds.QUARTERS)
+            for key in ("adoption", *(r.key for r in plan_rounds))
         }
     return result
 

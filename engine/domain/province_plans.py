@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from engine.core import calendars
 from engine.core.errors import NotFoundError
-from engine.domain import rounds
+from engine.domain import regimes, rounds
 from models import HumanTask, Plan, PlanStatus
 
 
@@ -30,6 +30,7 @@ def prefill_draft(session: Session, task: HumanTask) -> dict[str, Any]:
         "target_kinds": list(plan.target_kinds),
         "reminder_days_before": plan.reminder_days_before,
         "grace_days": plan.grace_days,
+        "report_regimes": [r.frequency for r in regimes.regimes(plan)],
     }
 
 
@@ -50,6 +51,9 @@ def apply_draft(session: Session, task: HumanTask, data: Mapping[str, Any]) -> d
     plan.target_kinds = list(data["target_kinds"])
     plan.reminder_days_before = int(data["reminder_days_before"])
     plan.grace_days = int(data["grace_days"])
+    if "report_regimes" in data:
+        chosen = regimes.with_frequencies(plan, list(data["report_regimes"]))
+        plan.settings = {**(plan.settings or {}), "regimes": chosen}
     return {}
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from engine.core import calendars, clock
 from engine.core.errors import FieldErrors
 from engine.core.workcalendar import WorkCalendar
-from engine.domain import rounds, submissions, unit_plans
+from engine.domain import regimes, rounds, submissions, unit_plans
 from engine.domain.kpis import verdict
 from models import HumanTask, Plan, Report, ReportStatus, Unit, UnitPlan
 
@@ -48,7 +48,7 @@ def start_data(
     session: Session, plan: Plan, unit: Unit, calendar: WorkCalendar, round_key: str
 ) -> dict[str, Any]:
     """Return the start data of a quarterly_report instance."""
-    due = rounds.quarterly_due(plan, round_key)
+    due = rounds.report_due(plan, round_key)
     ensure(session, plan, unit, round_key, due)
     schedule = calendars.deadline_schedule(
         calendar, due, plan.reminder_days_before, plan.grace_days
@@ -77,10 +77,12 @@ def adopted_content(session: Session, plan_id: int, unit: Unit) -> dict[str, Any
 
 
 def _previous(session: Session, report: Report) -> Report | None:
-    if report.round_key not in rounds.QUARTERS or report.round_key == "q1":
+    """Return the unit's report of the round before (same regime), None for a first round."""
+    plan = session.get(Plan, report.plan_id)
+    earlier = regimes.previous_round(plan, report.round_key) if plan is not None else None
+    if earlier is None:
         return None
-    earlier = rounds.QUARTERS[rounds.QUARTERS.index(report.round_key) - 1]
-    return find(session, report.plan_id, report.unit_id, earlier)
+    return find(session, report.plan_id, report.unit_id, earlier.key)
 
 
 def _report_of(session: Session, task: HumanTask) -> Report:

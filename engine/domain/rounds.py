@@ -1,29 +1,33 @@
-"""The reporting rounds of a plan and their dates (data, never hard-coded)."""
+"""The dates of a plan's stages — report rounds (from its regimes), a commune's internal round,
+inspection — and the moments the province process waits for (data, never hard-coded)."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from engine.core import calendars
 from engine.core.workcalendar import WorkCalendar
+from engine.domain import regimes
 from models import Plan
 
-QUARTERS = ("q1", "q2", "q3", "q4")
-DEFAULT_QUARTERLY_DUE = ("03-05", "06-05", "09-05", "12-05")
+
+def report_due(plan: Plan, round_key: str) -> date:
+    """Return the deadline of report round `round_key` of the plan."""
+    found = regimes.find_round(plan, round_key)
+    if found is None:
+        raise ValueError(f"unknown report round {round_key!r}")
+    return found.due
 
 
-def quarterly_due(plan: Plan, round_key: str) -> date:
-    """Return the due date of a quarterly report (before the 5th of the quarter's last month)."""
-    index = QUARTERS.index(round_key)
-    configured = (plan.settings or {}).get("quarterly_due")
-    if configured and len(configured) == 4:
-        return date.fromisoformat(configured[index])
-    return date.fromisoformat(f"{plan.year}-{DEFAULT_QUARTERLY_DUE[index]}")
+def is_report_round(plan: Plan, round_key: str) -> bool:
+    """Tell whether `round_key` is a report round of the plan."""
+    return regimes.find_round(plan, round_key) is not None
 
 
 def internal_due(plan: Plan, round_key: str) -> date:
     """Return when a commune's internal departments report to it (the 2nd of the same month)."""
-    due = quarterly_due(plan, round_key)
+    due = report_due(plan, round_key)
     day = int((plan.settings or {}).get("internal_due_day", 2))
     return due.replace(day=min(day, due.day))
 
@@ -34,15 +38,21 @@ def inspection_due(plan: Plan) -> date:
     return date.fromisoformat(configured) if configured else date(plan.year, 11, 30)
 
 
-def province_schedule(plan: Plan, calendar: WorkCalendar) -> dict[str, str]:
-    """Return the province process's timer moments: open and close of each round, year end."""
-    open_days = int((plan.settings or {}).get("quarterly_open_days", 14))
-    schedule: dict[str, str] = {}
-    for key in QUARTERS:
-        due = quarterly_due(plan, key)
-        schedule[f"{key}_open_at"] = calendars.morning(due - timedelta(days=open_days)).isoformat()
-        closes = calendar.add_working_days(due, plan.grace_days + 1)
-        schedule[f"{key}_close_at"] = calendars.morning(closes).isoformat()
+def round_window(plan: Plan, round_key: str, calendar: WorkCalendar) -> dict[str, str]:
+    """Return when a report round opens (its regime's days before the deadline) and closes
+    (the plan's grace working days after it), as the round's timers read them."""
+    found = regimes.find_round(plan, round_key)
+    if found is None:
+        raise ValueError(f"unknown report round {round_key!r}")
+    opens = calendars.morning(found.due - timedelta(days=found.regime.open_days))
+    closes = calendars.morning(calendar.add_working_days(found.due, plan.grace_days + 1))
+    return {"open_at": opens.isoformat(), "close_at": closes.isoformat()}
+
+
+def province_schedule(plan: Plan, calendar: WorkCalendar) -> dict[str, Any]:
+    """Return the province process's timer moments: inspection and year end (each report round
+    has its own `reporting_round` instance with its window)."""
+    schedule: dict[str, Any] = {}
     inspection_open = (plan.settings or {}).get("inspection_open", f"{plan.year}-08-01")
     schedule["inspection_open_at"] = calendars.morning(
         date.fromisoformat(inspection_open)

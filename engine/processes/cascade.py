@@ -49,7 +49,7 @@ TARGETS: dict[str, Target] = {
         lambda s, p, u, c, r: unit_plans.start_data(s, p, u, c),
         lambda p, r: p.adoption_due_date,
     ),
-    "quarterly_report": Target(target_units, reports.start_data, rounds.quarterly_due),
+    "quarterly_report": Target(target_units, reports.start_data, rounds.report_due),
     "internal_report": Target(internal_units, reports.internal_start_data, rounds.internal_due),
     "inspection": Target(
         lambda s, p, u: inspections.pending_units(s, p.id),

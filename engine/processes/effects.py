@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from engine.core import audit
-from engine.domain import aggregation
+from engine.core import audit, calendars
+from engine.domain import aggregation, regimes, rounds
 from engine.processes import cascade, lifecycle
 from models import Plan
 
@@ -40,3 +40,20 @@ def _apply(session: Session, item: lifecycle.Pending) -> None:
         )
     if effects.inspections:
         cascade.run(session, plan.id, "inspection", actor_id=actor_id)
+    if effects.rounds:
+        open_rounds(session, plan)
+
+
+def open_rounds(session: Session, plan: Plan) -> None:
+    """Start one `reporting_round` instance per report round of the plan's regimes (once each):
+    it opens the round on its date, cascades the report to the regime's units and closes the
+    round with the province report."""
+    calendar = calendars.load(session)
+    for item in regimes.report_rounds(plan):
+        data = {
+            "plan_id": plan.id,
+            "round": item.key,
+            "report_process": item.process_key,
+            **rounds.round_window(plan, item.key, calendar),
+        }
+        cascade.start_province_process(session, plan, "reporting_round", item.key, data)

@@ -60,7 +60,7 @@ def advance(
     """
     effects = runtime.run(session, instance, workflow)
     reminders.send(session, instance, effects)
-    if effects.cascades or effects.aggregations or effects.inspections:
+    if effects.cascades or effects.aggregations or effects.inspections or effects.rounds:
         pending(session).append(Pending(instance.id, instance.plan_id, actor_id, effects))
     runtime.save(session, instance, workflow, fresh=fresh)
     return effects

@@ -15,19 +15,28 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.core.errors import NotFoundError
-from engine.core.labels import ROUND_LABELS, STAGE_STATUS_LABELS, UNIT_KIND_LABELS
+from engine.core.labels import STAGE_STATUS_LABELS, UNIT_KIND_LABELS, round_label
 from engine.core.pagination import paginate_list
-from engine.domain import aggregation, rounds
+from engine.domain import aggregation, regimes
 from engine.domain.status import StageStatus
 from engine.queries import supervision
-from engine.queries.supervision import KINDS, STAGES, Matrix, Row
+from engine.queries.supervision import KINDS, Matrix, Row
 from models import Plan, PlanKpi, PlanStatus
 
 KIND_GROUP_LABELS = {kind: UNIT_KIND_LABELS[kind] for kind in KINDS}
 PER_PAGE = 100
-STAGE_HEADS = tuple((key, ROUND_LABELS[key]) for key in STAGES)
 STATUS_CHOICES = tuple((s.value, STAGE_STATUS_LABELS[s]) for s in StageStatus)
-ROUND_CHOICES = tuple((key, ROUND_LABELS[key]) for key in ("adoption", *rounds.QUARTERS))
+
+
+def stage_heads(plan: Plan) -> tuple[tuple[str, str], ...]:
+    """Return (key, Vietnamese name) of the plan's stages, as the matrix's columns."""
+    return tuple((s.key, s.label) for s in supervision.stages(plan))
+
+
+def round_choices(plan: Plan) -> tuple[tuple[str, str], ...]:
+    """Return (key, Vietnamese name) of the plan's report rounds, by deadline (the KPI page's
+    choice of round)."""
+    return tuple((r.key, r.label) for r in regimes.report_rounds(plan))
 
 
 def find_plan(session: Session, plan_id: int | None = None) -> Plan:
@@ -114,12 +123,12 @@ class LateList:
 def late_lists(matrix: Matrix) -> list[LateList]:
     """Return, per stage, the names of overdue and late-finished units grouped by kind."""
     result = []
-    for stage in STAGES:
+    for stage in matrix.stages:
         dues = [due for r in matrix.rows if (due := r.cells[stage].due) is not None]
         result.append(
             LateList(
                 stage,
-                ROUND_LABELS[stage],
+                round_label(stage),
                 max(dues) if dues else None,
                 matrix.names(stage, StageStatus.OVERDUE),
                 matrix.names(stage, StageStatus.DONE_LATE),
@@ -166,9 +175,10 @@ def ranking(matrix: Matrix) -> list[RankEntry]:
 
 
 def default_round(plan: Plan, today: date) -> str:
-    """Return the latest quarter already due (Q1 before the first deadline)."""
-    due = [key for key in rounds.QUARTERS if rounds.quarterly_due(plan, key) <= today]
-    return due[-1] if due else rounds.QUARTERS[0]
+    """Return the latest report round already due (the first round before its deadline)."""
+    found = regimes.report_rounds(plan)
+    due = [r.key for r in found if r.due <= today]
+    return due[-1] if due else found[0].key
 
 
 @dataclass(frozen=True)
@@ -201,8 +211,9 @@ def _chart(kpis: list[dict[str, Any]]) -> dict[str, Any]:
 
 def kpi_rollup(session: Session, plan: Plan, round_key: str) -> KpiRollup:
     """Compute the KPI roll-up of a round as of now (and say when the province report was kept)."""
-    if round_key not in rounds.QUARTERS:
-        round_key = rounds.QUARTERS[0]
+    keys = [r.key for r in regimes.report_rounds(plan)]
+    if round_key not in keys:
+        round_key = keys[0]
     data = aggregation.compute(session, plan, round_key)
     stored = aggregation.find(session, plan.id, round_key)
     texts = {code: text for code, text in session.execute(

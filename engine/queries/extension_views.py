@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from engine.core.labels import EXTENSION_STATUS_LABELS, ROUND_LABELS, process_label
+from engine.core.labels import EXTENSION_STATUS_LABELS, process_label, round_label
 from models import (
     ExtensionRequest,
     ExtensionStatus,
@@ -22,7 +22,7 @@ from models import (
 def stage_label(process_key: str, round_key: str) -> str:
     """Return "Kế hoạch của đơn vị" or "Báo cáo quý — Quý I" for an instance."""
     label = process_label(process_key)
-    return f"{label} — {ROUND_LABELS.get(round_key, round_key)}" if round_key else label
+    return f"{label} — {round_label(round_key)}" if round_key else label
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from engine.core.labels import (
     ROUND_LABELS,
     process_label,
     role_label,
+    round_label,
 )
 from engine.core.permissions import Actor, can_see_unit
 from models import (
@@ -101,7 +102,7 @@ def _visible(session: Session, actor: Actor, instance_id: int) -> ProcessInstanc
 
 def _round_label(instance: ProcessInstance) -> str:
     if instance.round_key:
-        return ROUND_LABELS.get(instance.round_key, instance.round_key)
+        return round_label(instance.round_key)
     return ROUND_LABELS.get(
         "adoption" if instance.process_key == "unit_plan" else instance.process_key, ""
     )

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.core import clock
-from engine.core.labels import ROUND_LABELS, STAGE_STATUS_LABELS
+from engine.core.labels import STAGE_STATUS_LABELS, round_label
 from engine.domain import reports, rounds
 from engine.domain.kpis import target_text
 from engine.domain.status import StageStatus, stage_status
@@ -145,7 +145,7 @@ def _task_infos(
 def _internal(
     session: Session, plan: Plan, unit: Unit, round_key: str
 ) -> tuple[tuple[InternalInput, ...], date | None]:
-    if not unit.children or round_key not in rounds.QUARTERS:
+    if not unit.children or not rounds.is_report_round(plan, round_key):
         return (), None
     due = rounds.internal_due(plan, round_key)
     now = clock.now()
@@ -184,7 +184,7 @@ def report_context(session: Session, instance: ProcessInstance, unit: Unit) -> R
     internal, internal_due = _internal(session, plan, unit, instance.round_key)
     return ReportContext(
         round_key=instance.round_key,
-        round_label=ROUND_LABELS.get(instance.round_key, instance.round_key),
+        round_label=round_label(instance.round_key),
         due_date=instance.due_date,
         kpis=_kpi_targets(session, plan.id, own["kpis"]),
         tasks=_task_infos(session, plan.id, owner, tasks),

@@ -11,20 +11,44 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.core import clock
-from engine.core.labels import STAGE_STATUS_LABELS
+from engine.core.labels import STAGE_STATUS_LABELS, round_label
 from engine.core.workcalendar import business_date
-from engine.domain import rounds
+from engine.domain import regimes
 from engine.domain.status import StageStatus, stage_status
 from engine.domain.targets import target_units
 from models import Inspection, Plan, ProcessInstance, Report, Unit, UnitPlan
 
 KINDS = ("department", "commune")
-STAGES = ("adoption", "q1", "q2", "q3", "q4", "inspection")
-STAGE_PROCESS = {
-    "adoption": ("unit_plan", ""),
-    "inspection": ("inspection", ""),
-    **{q: ("quarterly_report", q) for q in rounds.QUARTERS},
-}
+
+
+@dataclass(frozen=True)
+class StageColumn:
+    """A stage of the plan as the matrix shows it: its key, its Vietnamese name, the process a
+    unit runs for it and the round key of that process's instances ("" for a one-off stage)."""
+
+    key: str
+    label: str
+    process_key: str
+    round_key: str
+    due: date | None = None
+
+
+def stages(plan: Plan) -> tuple[StageColumn, ...]:
+    """Return the plan's stages in order: adoption, every report round of its regimes (by
+    deadline), then inspection."""
+    return (
+        StageColumn("adoption", round_label("adoption"), "unit_plan", ""),
+        *(
+            StageColumn(r.key, r.label, r.process_key, r.key, r.due)
+            for r in regimes.report_rounds(plan)
+        ),
+        StageColumn("inspection", round_label("inspection"), "inspection", ""),
+    )
+
+
+def stage_keys(plan: Plan) -> tuple[str, ...]:
+    """Return the keys of the plan's stages, in order."""
+    return tuple(s.key for s in stages(plan))
 
 
 @dataclass(frozen=True)
@@ -87,6 +111,7 @@ class Matrix:
 
     rows: list[Row]
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    stages: tuple[str, ...] = ()  # the plan's stage keys, in order
 
     def with_status(self, status: str | None) -> list[Row]:
         """Return the rows having a stage in `status` (every row when None)."""
@@ -102,7 +127,7 @@ class Matrix:
 
     def late_lists(self) -> dict[str, dict[str, list[str]]]:
         """Return, per stage, the names of overdue units grouped by kind (as seed 001 lists)."""
-        return {stage: self.names(stage, StageStatus.OVERDUE) for stage in STAGES}
+        return {stage: self.names(stage, StageStatus.OVERDUE) for stage in self.stages}
 
     def ranking(self) -> list[tuple[Row, float]]:
         """Return the units ranked by on-time rate, best first (thi đua)."""
@@ -182,31 +207,33 @@ class _Records:
         )
 
 
-def _row(plan: Plan, unit: Unit, records: _Records, now: datetime) -> Row:
-    """One unit's row: its adoption, each quarter and its inspection."""
-    instances = records.instances
-    adopted = records.plans.get(unit.id)
-    cells: dict[str, Cell] = {
-        "adoption": _cell(
-            adopted,
-            adopted.due_date if adopted else plan.adoption_due_date,
-            adopted.submitted_at if adopted else None,
-            instances.get(("unit_plan", "", unit.id)),
-            now,
-        )
-    }
-    for key in rounds.QUARTERS:
-        report = records.reports.get((unit.id, key))
-        cells[key] = _cell(
-            report,
-            report.due_date if report else rounds.quarterly_due(plan, key),
-            report.submitted_at if report else None,
-            instances.get(("quarterly_report", key, unit.id)),
-            now,
-        )
-    cells["inspection"] = _inspection_cell(
-        records.inspections.get(unit.id), instances.get(("inspection", "", unit.id)), now
-    )
+def _row(
+    plan: Plan, columns: tuple[StageColumn, ...], unit: Unit, records: _Records, now: datetime
+) -> Row:
+    """One unit's row: a cell per stage of the plan (adoption, each report round, inspection)."""
+    cells: dict[str, Cell] = {}
+    for column in columns:
+        instance_id = records.instances.get((column.process_key, column.round_key, unit.id))
+        if column.key == "inspection":
+            cells[column.key] = _inspection_cell(records.inspections.get(unit.id), instance_id, now)
+        elif column.key == "adoption":
+            adopted = records.plans.get(unit.id)
+            cells[column.key] = _cell(
+                adopted,
+                adopted.due_date if adopted else plan.adoption_due_date,
+                adopted.submitted_at if adopted else None,
+                instance_id,
+                now,
+            )
+        else:
+            report = records.reports.get((unit.id, column.round_key))
+            cells[column.key] = _cell(
+                report,
+                report.due_date if report else column.due,
+                report.submitted_at if report else None,
+                instance_id,
+                now,
+            )
     return Row(unit.id, unit.code, unit.name, str(unit.kind), cells)
 
 
@@ -232,12 +259,15 @@ def build(
         if (not kind or u.kind == kind) and unit_matches(u, query)
     ]
     records = _Records.load(session, plan.id)
-    rows = Matrix([_row(plan, unit, records, now) for unit in units]).with_status(status or None)
-    return Matrix(rows=rows, counts=_counts(rows))
+    columns = stages(plan)
+    keys = tuple(c.key for c in columns)
+    rows = [_row(plan, columns, unit, records, now) for unit in units]
+    rows = Matrix(rows, stages=keys).with_status(status or None)
+    return Matrix(rows=rows, counts=_counts(keys, rows), stages=keys)
 
 
-def _counts(rows: list[Row]) -> dict[str, dict[str, int]]:
-    counts: dict[str, dict[str, int]] = {s: {v.value: 0 for v in StageStatus} for s in STAGES}
+def _counts(keys: tuple[str, ...], rows: list[Row]) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = {s: {v.value: 0 for v in StageStatus} for s in keys}
     for row in rows:
         for stage, cell in row.cells.items():
             if cell.status is not None:
@@ -250,6 +280,10 @@ def status_payload(session: Session, plan: Plan) -> dict[str, Any]:
     matrix = build(session, plan)
     return {
         "plan": plan.id,
+        "stages": [
+            {"key": s.key, "label": s.label, "due": s.due.isoformat() if s.due else None}
+            for s in stages(plan)
+        ],
         "units": [
             {
                 "code": r.code,

@@ -15,12 +15,12 @@ from engine.core.formatting import format_number
 from engine.core.labels import (
     PLAN_TASK_STATUS_LABELS,
     RECORD_STATUS_LABELS,
-    ROUND_LABELS,
     VERDICT_LABELS,
+    round_label,
     unit_kind_label,
 )
 from engine.core.permissions import Actor, can_see_unit, may_request_extension
-from engine.domain import extensions, reports, rounds, unit_plans
+from engine.domain import extensions, regimes, reports, unit_plans
 from engine.domain.kpis import Verdict, target_text
 from engine.domain.targets import target_units
 from engine.queries import extension_views, supervision
@@ -154,6 +154,7 @@ class UnitOverview:
     parent: tuple[str, str] | None
     plan_id: int
     plan_title: str
+    stage_heads: tuple[tuple[str, str], ...]  # (key, name) of the plan's stages, in order
     stages: dict[str, Cell]
     adopted: AdoptedPlan | None
     reports: tuple[QuarterReport, ...]
@@ -207,7 +208,7 @@ def quarter_report(report: Report, kpis: dict[str, PlanKpi], names: dict[str, st
         VERDICT_LABELS.get(Verdict(k["verdict"]), "") if k.get("verdict") else "",
         k.get("verdict") == Verdict.MET, k.get("actual_text", "")) for k in report.kpi_results)
     return QuarterReport(
-        report.round_key, ROUND_LABELS.get(report.round_key, report.round_key),
+        report.round_key, round_label(report.round_key),
         report.due_date, str(report.status), RECORD_STATUS_LABELS.get(str(report.status), ""),
         report.submitted_at,
         report.late, report.report_number, report.review_comments, report.notes, kpi_lines,
@@ -239,16 +240,25 @@ def internal_inputs(session: Session, plan_id: int, unit: Unit, names: dict[str,
     rows = reports.internal_inputs(session, plan_id, unit, round_key)
     if not any(r["submitted_at"] or r["task_statuses"] for r in rows):
         return ()  # the round has not reached the departments yet
-    return tuple(InternalInput(ROUND_LABELS[round_key], row["unit_name"],
+    return tuple(InternalInput(round_label(round_key), row["unit_name"],
                                row["submitted_at"], row["late"],
                                _task_lines(row["task_statuses"], names), row["notes"])
                  for row in rows)
 
 
-def _internal(session: Session, plan_id: int, unit: Unit,
+def _internal(session: Session, plan: Plan, unit: Unit,
               names: dict[str, str]) -> tuple[InternalInput, ...]:
-    return tuple(item for key in rounds.QUARTERS
-                 for item in internal_inputs(session, plan_id, unit, names, key))
+    return tuple(item for found in regimes.report_rounds(plan)
+                 for item in internal_inputs(session, plan.id, unit, names, found.key))
+
+
+# The unit page's stage table writes the plan's adoption in short.
+SHORT_STAGE_LABELS = {"adoption": "Xây dựng KH"}
+
+
+def stage_heads(plan: Plan) -> tuple[tuple[str, str], ...]:
+    """Return (key, name) of the plan's stages as the unit page's stage table heads them."""
+    return tuple((s.key, SHORT_STAGE_LABELS.get(s.key, s.label)) for s in supervision.stages(plan))
 
 
 def _stages(session: Session, plan: Plan, unit: Unit) -> dict[str, Cell]:
@@ -265,9 +275,10 @@ def overview(session: Session, actor: Actor, plan: Plan, code: str) -> UnitOverv
         UnitPlan.plan_id == plan.id, UnitPlan.unit_id == unit.id)).first()
     names = task_names(session, plan.id, unit)
     stages = _stages(session, plan, unit)
+    order = {r.key: i for i, r in enumerate(regimes.report_rounds(plan))}
     quarter_reports = tuple(quarter_report(r, kpis, names, stages.get(r.round_key)) for r in sorted(
         session.scalars(select(Report).where(Report.plan_id == plan.id, Report.unit_id == unit.id)),
-        key=lambda r: r.round_key))
+        key=lambda r: (order.get(r.round_key, len(order)), r.round_key)))
     found = session.scalars(select(Inspection).where(
         Inspection.plan_id == plan.id, Inspection.unit_id == unit.id)).first()
     inspection = InspectionView(
@@ -281,10 +292,10 @@ def overview(session: Session, actor: Actor, plan: Plan, code: str) -> UnitOverv
         kind_label=unit_kind_label(unit.kind),
         parent=(unit.parent.code, unit.parent.name)
         if unit.parent and unit.kind == "internal" else None,
-        plan_id=plan.id, plan_title=plan.title, stages=stages,
+        plan_id=plan.id, plan_title=plan.title, stage_heads=stage_heads(plan), stages=stages,
         adopted=_adopted(record, kpis), reports=quarter_reports, inspection=inspection,
         extensions=tuple(extension_views.for_unit(session, unit.id)),
-        internal=_internal(session, plan.id, unit, names),
+        internal=_internal(session, plan, unit, names),
         extendable=tuple(extension_views.extendable(session, unit.id)) if may_request else (),
         may_request=may_request)
 

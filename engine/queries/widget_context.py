@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.core.labels import ROUND_LABELS, STAGE_STATUS_LABELS
+from engine.core.labels import STAGE_STATUS_LABELS, round_label
 from engine.domain import aggregation, reports
 from engine.domain.kpis import target_text
 from engine.domain.status import StageStatus
@@ -82,7 +82,7 @@ def aggregate_view(session: Session, instance: ProcessInstance) -> AggregateView
     kpis = session.scalars(select(PlanKpi).where(PlanKpi.plan_id == plan.id))
     return AggregateView(
         round_key=report.round_key,
-        round_label=str(data.get("round_label") or ROUND_LABELS.get(report.round_key, "")),
+        round_label=str(data.get("round_label") or round_label(report.round_key)),
         generated_at=report.generated_at,
         data=data,
         province_targets={
@@ -107,7 +107,7 @@ def units_by_lateness(session: Session, plan: Plan) -> tuple[UnitLateness, ...]:
                 late=row.count(StageStatus.DONE_LATE),
                 overdue=row.count(StageStatus.OVERDUE),
                 stages=tuple(
-                    (ROUND_LABELS.get(key, key), STAGE_STATUS_LABELS[c.status])
+                    (round_label(key), STAGE_STATUS_LABELS[c.status])
                     for key, c in cells
                     if c.status in LATE_STATUSES
                 ),

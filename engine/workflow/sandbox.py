@@ -69,6 +69,7 @@ class Effects:
     cascades: list[tuple[str, str]] = field(default_factory=list)
     aggregations: list[str] = field(default_factory=list)
     inspections: int = 0
+    rounds: int = 0
 
     def __bool__(self) -> bool:
         """Tell whether any effect was requested."""
@@ -78,6 +79,7 @@ class Effects:
             or self.cascades
             or self.aggregations
             or self.inspections
+            or self.rounds
         )
 
 
@@ -110,6 +112,11 @@ def cascade(process_key: str, round_key: str = "") -> None:
 def aggregate(round_key: str) -> None:
     """Ask the engine to compute the province report of `round_key` and start its review."""
     _current_effects().aggregations.append(str(round_key))
+
+
+def open_rounds() -> None:
+    """Ask the engine to open every report round of the plan's regimes (one instance each)."""
+    _current_effects().rounds += 1
 
 
 def start_inspections() -> None:
@@ -156,6 +163,7 @@ SCRIPT_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "cascade": cascade,
     "aggregate": aggregate,
     "start_inspections": start_inspections,
+    "open_rounds": open_rounds,
 }
 
 

@@ -34,10 +34,11 @@ from SpiffWorkflow.util.task import TaskState
 
 BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
 PROCESS_IDS = ["province_plan", "unit_plan", "quarterly_report", "internal_report",
-               "inspection", "aggregation"]
+               "inspection", "aggregation", "reporting_round"]
 ROLES = {"unit_staff", "unit_leader", "dost_staff", "dost_leader",
          "province_leader", "inspector", "admin"}
-SANDBOX_FUNCTIONS = {"notify", "escalate", "cascade", "aggregate", "start_inspections"}
+SANDBOX_FUNCTIONS = {"notify", "escalate", "cascade", "aggregate", "start_inspections",
+                     "open_rounds"}
 NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
     "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
@@ -76,6 +77,7 @@ EXPECTED_USER_TASKS = {
         "review_report": ("dost_staff", "aggregation_review"),
         "approve_report": ("dost_leader", "aggregation_approve"),
     },
+    "reporting_round": {},
     "province_plan": {
         "draft_plan": ("dost_staff", "province_plan_draft"),
         "approve_plan": ("dost_leader", "province_plan_approve"),
@@ -89,7 +91,6 @@ REMINDER_SCRIPTS = {
 }
 REMINDER_TIMERS = {"wait_reminder": "reminder_at", "wait_due": "due_at",
                    "wait_grace": "escalate_at"}
-QUARTERS = ("q1", "q2", "q3", "q4")
 EXPECTED_SCRIPTS = {
     "unit_plan": REMINDER_SCRIPTS,
     "quarterly_report": REMINDER_SCRIPTS,
@@ -108,8 +109,11 @@ EXPECTED_SCRIPTS = {
         "notify_all_accepted": 'notify(["dost_leader"], "all_accepted")',
         "start_inspection_round": "start_inspections()",
         "aggregate_year": 'aggregate("year")',
-        **{f"open_{q}": f'cascade("quarterly_report", "{q}")' for q in QUARTERS},
-        **{f"aggregate_{q}": f'aggregate("{q}")' for q in QUARTERS},
+        "open_rounds": "open_rounds()",
+    },
+    "reporting_round": {
+        "open_round": "cascade(report_process, round)",
+        "aggregate_round": "aggregate(round)",
     },
 }
 EXPECTED_TIMERS = {
@@ -121,9 +125,8 @@ EXPECTED_TIMERS = {
     "aggregation": {},
     "province_plan": {
         "wait_inspection_open": "inspection_open_at", "wait_year_end": "year_end_at",
-        **{f"wait_{q}_open": f"{q}_open_at" for q in QUARTERS},
-        **{f"wait_{q}_close": f"{q}_close_at" for q in QUARTERS},
     },
+    "reporting_round": {"wait_round_open": "open_at", "wait_round_close": "close_at"},
 }
 # node -> (message name, payload expression of a throw, variable of a catch)
 WITHDRAWAL = {"wait_withdrawal": ("plan_withdrawn", None, "withdrawal")}
@@ -142,6 +145,7 @@ EXPECTED_MESSAGES = {
     "inspection": {},
     "aggregation": {},
     "province_plan": {"wait_all_accepted": ("all_unit_plans_accepted", None, "acceptance")},
+    "reporting_round": {},
 }
 EXPECTED_TERMINATE_ENDS = {
     "unit_plan": {"plan_accepted", "plan_withdrawn_end"},
@@ -150,6 +154,7 @@ EXPECTED_TERMINATE_ENDS = {
     "inspection": {"remediation_done"},
     "aggregation": set(),
     "province_plan": {"year_closed"},
+    "reporting_round": set(),
 }
 ICT = timezone(timedelta(hours=7))
 BIG = 10**9   # max_depth for get_tasks, see SPIFFWORKFLOW_NOTES.md
@@ -195,6 +200,7 @@ class Recorder:
             "cascade": self._cascade,
             "aggregate": lambda round_key: self.calls.append(("aggregate", round_key)),
             "start_inspections": lambda: self.calls.append(("start_inspections",)),
+            "open_rounds": lambda: self.calls.append(("open_rounds",)),
         }
 
 
@@ -772,16 +778,10 @@ def test_aggregation_return_then_approve():
 
 # ------------------------------------------------------------- province_plan
 YEAR = {
-    "q1_open_at": "2026-02-20T08:00:00+07:00", "q1_close_at": "2026-03-06T00:00:00+07:00",
-    "q2_open_at": "2026-05-20T08:00:00+07:00", "q2_close_at": "2026-06-06T00:00:00+07:00",
-    "q3_open_at": "2026-08-20T08:00:00+07:00", "q3_close_at": "2026-09-06T00:00:00+07:00",
-    "q4_open_at": "2026-11-20T08:00:00+07:00", "q4_close_at": "2026-12-06T00:00:00+07:00",
     "inspection_open_at": "2026-10-01T08:00:00+07:00",
     "year_end_at": "2026-12-31T17:00:00+07:00",
 }
-YEAR_CALLS = [("cascade", "unit_plan")] + [
-    call for q in QUARTERS for call in (("cascade", "quarterly_report", q), ("aggregate", q))
-] + [("aggregate", "year")]
+YEAR_CALLS = [("cascade", "unit_plan"), ("open_rounds",), ("aggregate", "year")]
 
 
 def province_plan_data() -> dict:
@@ -803,30 +803,22 @@ def test_province_plan_return_then_approve_cascades_once(clock):
     assert rec.calls == []
     complete(wf, "draft_plan")
     complete(wf, "approve_plan", decision="approve")
-    assert rec.calls == [("cascade", "unit_plan")]
+    assert rec.calls == [("cascade", "unit_plan"), ("open_rounds",)]
     assert not wf.is_completed()          # the year has just begun
     assert ready_user_tasks(wf) == []
     pending = sorted((e.event_type, e.name) for e in wf.waiting_events())
     assert pending == [("MessageEventDefinition", "all_unit_plans_accepted"),
-                       ("TimeDateEventDefinition", "Mở đợt quý I"),
+                       ("TimeDateEventDefinition", "Cuối năm"),
                        ("TimeDateEventDefinition", "Đến đợt kiểm tra")]
 
 
 def test_province_plan_year_chain_follows_the_clock(clock):
     rec = Recorder()
     wf = issued_province_plan(rec)
-    assert rec.calls == YEAR_CALLS[:1]
-    steps = [  # (moment, calls so far)
-        ("2026-02-20T07:59:00+07:00", 1), ("2026-02-20T08:00:01+07:00", 2),
-        ("2026-03-06T00:00:01+07:00", 3), ("2026-05-21T00:00:00+07:00", 4),
-        ("2026-06-07T00:00:00+07:00", 5), ("2026-08-21T00:00:00+07:00", 6),
-        ("2026-09-07T00:00:00+07:00", 7), ("2026-11-21T00:00:00+07:00", 8),
-        ("2026-12-07T00:00:00+07:00", 9),
-    ]
-    for moment, count in steps:
-        clock.current = datetime.fromisoformat(moment)
-        settle(wf)
-        assert rec.calls == YEAR_CALLS[:count], moment
+    assert rec.calls == YEAR_CALLS[:2]  # the report rounds are opened as instances of their own
+    clock.current = datetime.fromisoformat("2026-12-31T16:59:00+07:00")
+    settle(wf)
+    assert rec.calls == YEAR_CALLS[:2]
     # the inspection round opened on 01/10 and still waits for the leader
     assert [t.task_spec.name for t in ready_user_tasks(wf)] == ["select_inspections"]
     assert not wf.is_completed()
@@ -840,6 +832,24 @@ def test_province_plan_year_chain_follows_the_clock(clock):
     assert states(wf, "select_inspections") == ["CANCELLED"]
     assert "WAITING" not in states(wf, "wait_all_accepted")
     assert wf.waiting_events() == []
+
+
+def test_a_reporting_round_opens_cascades_and_closes_on_its_dates(clock):
+    rec = Recorder()
+    data = {"plan_id": 1, "round": "h1", "report_process": "quarterly_report",
+            "open_at": "2026-05-22T08:00:00+07:00", "close_at": "2026-06-13T08:00:00+07:00"}
+    wf = start_workflow("reporting_round", data, rec)
+    assert rec.calls == []
+    for moment, calls in (
+        ("2026-05-22T07:59:00+07:00", []),
+        ("2026-05-22T08:00:01+07:00", [("cascade", "quarterly_report", "h1")]),
+        ("2026-06-13T08:00:01+07:00", [("cascade", "quarterly_report", "h1"),
+                                       ("aggregate", "h1")]),
+    ):
+        clock.current = datetime.fromisoformat(moment)
+        settle(wf)
+        assert rec.calls == calls, moment
+    assert wf.is_completed()
 
 
 def test_province_plan_with_every_date_past_runs_the_year_at_once(clock):

@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash
 
 import models
 from engine.demo.seed_data import create_demo_users, load_plan, load_units, read_json
+from engine.domain.regimes import report_rounds
 from models import Plan, PlanKpi, PlanTask, RoleMembership, TemplateTask, Unit, UnitKind, User
 
 
@@ -54,7 +55,8 @@ def test_plan_kpis_and_tasks(session: Session) -> None:
     assert plan.status == "draft"
     assert plan.target_kinds == ["department", "commune"]
     quarters = ["2026-03-05", "2026-06-05", "2026-09-05", "2026-12-05"]
-    assert plan.settings["quarterly_due"] == quarters
+    assert [r.due.isoformat() for r in report_rounds(plan)] == quarters
+    assert [r.key for r in report_rounds(plan)] == ["q1", "q2", "q3", "q4"]
     assert plan.settings["inspection_due"] == "2026-11-30"
     assert plan.created_at.tzinfo is not None
     measurable = [k for k in plan.kpis if k.measurable]

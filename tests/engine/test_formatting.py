@@ -143,4 +143,4 @@ def test_label_helpers() -> None:
     assert labels.stage_status_short_label(None) == "—"
     assert labels.comparator_label("<=") == "≤"
     assert labels.comparator_label(None) == ""
-    assert labels.ROUND_LABELS["q3"] == "Quý III"
+    assert labels.round_label("q3") == "Quý III"

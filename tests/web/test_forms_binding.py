@@ -71,7 +71,8 @@ def test_layout_of_a_flat_form() -> None:
     fields = layout.fields_of(definition.schema, definition.ui)
     assert [(f.name, f.widget) for f in fields] == [
         ("title", "text"), ("adoption_due_date", "date"), ("target_kinds", "checkboxes"),
-        ("reminder_days_before", "integer"), ("grace_days", "integer"), ("notes", "textarea")]
+        ("report_regimes", "checkboxes"), ("reminder_days_before", "integer"),
+        ("grace_days", "integer"), ("notes", "textarea")]
     kinds = fields[2]
     assert kinds.options == (("department", "Sở, ban, ngành"), ("commune", "UBND xã, phường"))
     assert fields[0].required and fields[0].max_length == 300

@@ -15,7 +15,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import Workbook
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from engine.admin import first_run
@@ -26,7 +26,7 @@ from engine.demo.seed_data import plan_data, read_json
 from engine.domain.plan_rows import KPI_FIELDS, TASK_FIELDS, TEMPLATE_FIELDS
 from engine.queries.plan_export import plan_workbook
 from engine.workflow import definitions
-from models import Plan, PlanKpi, PlanTask, TemplateTask
+from models import Plan, PlanKpi, PlanTask, ProcessInstance, TemplateTask
 from tests.web.conftest import _dispose, make_app
 
 PASSWORD = "mat-khau-2027"
@@ -139,7 +139,9 @@ def test_a_fresh_installation_runs_its_2027_plan(fresh_app: Flask, session: Sess
     assert (imported.get_json()["year"], imported.get_json()["kpis"]) == (2027, 30)
     draft = only_task(staff, "province_plan_draft")
     assert draft["data"]["adoption_due_date"] == "2027-01-11"
-    sent = staff.post(f"/api/tasks/{draft['id']}/complete", json=draft["data"])
+    assert draft["data"]["report_regimes"] == ["quarterly"]
+    drafted = {**draft["data"], "report_regimes": ["quarterly", "six_month"]}  # a 6-month regime
+    sent = staff.post(f"/api/tasks/{draft['id']}/complete", json=drafted)
     assert sent.status_code == 200, sent.get_json()
 
     leader = api_login(fresh_app, "skhcn.leader")
@@ -162,6 +164,13 @@ def test_a_fresh_installation_runs_its_2027_plan(fresh_app: Flask, session: Sess
     assert targets["I.1"] == (">=", 50.0) and targets["I.3"] == (">=", 90.0)
     status = staff.get("/api/status").get_json()
     assert len(status["units"]) == 90
+    stages = [s["key"] for s in status["stages"]]  # in deadline order
+    assert stages == ["adoption", "q1", "q2", "h1", "q3", "q4", "h2", "inspection"]
+    assert set(status["units"][0]["stages"]) == set(stages)
+    assert status["stages"][3] == {"key": "h1", "label": "6 tháng đầu năm", "due": "2027-06-05"}
+    rounds = session.scalars(select(ProcessInstance.round_key).where(
+        ProcessInstance.process_key == "reporting_round")).all()
+    assert sorted(rounds) == ["h1", "h2", "q1", "q2", "q3", "q4"]
 
 
 def test_the_api_refuses_bad_workbooks_and_other_roles(fresh_app: Flask, session: Session) -> None:

@@ -8,9 +8,8 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from engine.core import clock
-from engine.core.labels import ROUND_LABELS, STAGE_STATUS_LABELS
+from engine.core.labels import STAGE_STATUS_LABELS
 from engine.core.permissions import may_decide_extension, may_supervise
-from engine.domain import rounds
 from engine.queries import dashboard, supervision
 from models import Plan
 from web.auth.identity import current_actor
@@ -45,9 +44,9 @@ def _plan() -> Plan:
 
 
 def _common(plan: Plan) -> dict[str, Any]:
-    return {"plan": plan, "stages": dashboard.STAGE_HEADS, "statuses": dashboard.STATUS_CHOICES,
-            "labels": STAGE_STATUS_LABELS, "kind_labels": dashboard.KIND_GROUP_LABELS,
-            "today": clock.today()}
+    return {"plan": plan, "stages": dashboard.stage_heads(plan),
+            "statuses": dashboard.STATUS_CHOICES, "labels": STAGE_STATUS_LABELS,
+            "kind_labels": dashboard.KIND_GROUP_LABELS, "today": clock.today()}
 
 
 @bp.get("")
@@ -79,7 +78,7 @@ def show_kpis() -> ResponseReturnValue:
     round_key = request.args.get("round") or dashboard.default_round(plan, clock.today())
     rollup = dashboard.kpi_rollup(db_session(), plan, round_key)
     return render_template("supervision/kpis.html", rollup=rollup,
-                           rounds=[(k, ROUND_LABELS[k]) for k in rounds.QUARTERS],
+                           rounds=dashboard.round_choices(plan),
                            **_common(plan))
 
 

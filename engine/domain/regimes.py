@@ -1,0 +1,150 @@
+"""A plan's reporting regimes (chế độ báo cáo) in the shape of Nghị định 09/2019/NĐ-CP — name,
+content, who reports, who receives, how it is sent, frequency, deadline, data cut-off — and
+the rounds each regime opens in the plan's year.
+
+Regimes are plan data (`plan.settings["regimes"]`, set on Sở KHCN's draft step); a plan that
+states none has the quarterly report of Quyết định 33/QĐ-UBND (before the 5th of each
+quarter's last month). A round's key is its frequency's prefix and its number in the year
+(`q1`…`q4`, `h1`, `h2`, `m1`…`m12`, `y1`), so a plan has one regime per frequency.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import date
+from typing import Any
+
+from engine.core.labels import round_label
+from models import Plan
+
+# frequency → (round-key prefix, rounds in a year, months in a period)
+FREQUENCIES: dict[str, tuple[str, int, int]] = {
+    "monthly": ("m", 12, 1),
+    "quarterly": ("q", 4, 3),
+    "six_month": ("h", 2, 6),
+    "annual": ("y", 1, 12),
+}
+FREQUENCY_ORDER = ("quarterly", "six_month", "annual", "monthly")
+
+
+@dataclass(frozen=True)
+class Regime:
+    """One reporting regime of a plan (NĐ 09/2019's fields)."""
+
+    frequency: str
+    name: str
+    content: str = "Tình hình, kết quả thực hiện Kế hoạch chuyển đổi số của đơn vị"
+    process_key: str = "quarterly_report"
+    reporters: tuple[str, ...] = ("department", "commune")
+    receiver: str = "Sở Khoa học và Công nghệ"
+    method: str = "Trên hệ thống quản lý kế hoạch chuyển đổi số"
+    due_day: int = 5  # sent before this day of the period's last month
+    cutoff: str = ""
+    open_days: int = 14  # the round opens this many days before its deadline
+    due_dates: tuple[str, ...] = field(default_factory=tuple)  # explicit, one per round
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Regime:
+        """Build a regime from its stored form (unknown keys are ignored)."""
+        names = {f.name for f in fields(cls)}
+        known = {k: v for k, v in data.items() if k in names}
+        for key in ("reporters", "due_dates"):
+            if key in known:
+                known[key] = tuple(known[key])
+        return cls(**known)
+
+    def as_data(self) -> dict[str, Any]:
+        """Return the stored form of the regime."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in data.items()}
+
+
+@dataclass(frozen=True)
+class Round:
+    """One round of a regime in the plan's year: its key, label and deadline."""
+
+    key: str
+    label: str
+    regime: Regime
+    index: int
+    due: date
+
+    @property
+    def process_key(self) -> str:
+        """The process each reporting unit runs for this round."""
+        return self.regime.process_key
+
+
+PRESETS: dict[str, Regime] = {
+    "quarterly": Regime(
+        "quarterly", "Báo cáo định kỳ hằng quý",
+        cutoff="Từ ngày 15 của tháng trước kỳ báo cáo đến ngày 14 của tháng cuối quý",
+    ),
+    "six_month": Regime(
+        "six_month", "Báo cáo định kỳ 6 tháng",
+        cutoff="Từ ngày 15 tháng 12 năm trước (hoặc 15 tháng 6) đến ngày 14 tháng cuối kỳ",
+    ),
+    "annual": Regime(
+        "annual", "Báo cáo định kỳ hằng năm", due_day=15,
+        cutoff="Từ ngày 15 tháng 12 năm trước đến ngày 14 tháng 12 năm báo cáo",
+    ),
+    "monthly": Regime(
+        "monthly", "Báo cáo định kỳ hằng tháng",
+        cutoff="Từ ngày 15 tháng trước đến ngày 14 tháng báo cáo", open_days=7,
+    ),
+}
+DEFAULT_FREQUENCIES = ("quarterly",)
+
+
+def regimes(plan: Plan) -> tuple[Regime, ...]:
+    """Return the plan's regimes (the default quarterly regime when it states none)."""
+    settings = plan.settings or {}
+    stored = settings.get("regimes")
+    if stored:
+        return tuple(Regime.from_data(item) for item in stored)
+    legacy = settings.get("quarterly_due")  # plans stored before regimes were data
+    quarterly = PRESETS["quarterly"]
+    if legacy and len(legacy) == 4:
+        return (Regime.from_data({**quarterly.as_data(), "due_dates": list(legacy)}),)
+    return (quarterly,)
+
+
+def with_frequencies(plan: Plan, frequencies: list[str]) -> list[dict[str, Any]]:
+    """Return the stored regimes of `plan` for the chosen frequencies (existing regimes keep
+    their settings; new ones start from the presets)."""
+    current = {r.frequency: r for r in regimes(plan)}
+    chosen = [f for f in FREQUENCY_ORDER if f in frequencies]
+    return [(current.get(f) or PRESETS[f]).as_data() for f in chosen]
+
+
+def rounds_of(plan: Plan, regime: Regime) -> list[Round]:
+    """Return the regime's rounds in the plan's year, in order."""
+    prefix, count, months = FREQUENCIES[regime.frequency]
+    result = []
+    for index in range(1, count + 1):
+        if len(regime.due_dates) == count:
+            due = date.fromisoformat(regime.due_dates[index - 1])
+        else:
+            due = date(plan.year, index * months, min(max(regime.due_day, 1), 28))
+        key = f"{prefix}{index}"
+        result.append(Round(key, round_label(key), regime, index, due))
+    return result
+
+
+def report_rounds(plan: Plan) -> list[Round]:
+    """Return every round of every regime of the plan, by deadline."""
+    found = [r for regime in regimes(plan) for r in rounds_of(plan, regime)]
+    return sorted(found, key=lambda r: (r.due, FREQUENCY_ORDER.index(r.regime.frequency)))
+
+
+def find_round(plan: Plan, key: str) -> Round | None:
+    """Return the round `key` of the plan, or None."""
+    return next((r for r in report_rounds(plan) if r.key == key), None)
+
+
+def previous_round(plan: Plan, key: str) -> Round | None:
+    """Return the round before `key` in the same regime (None for the first)."""
+    current = find_round(plan, key)
+    if current is None or current.index == 1:
+        return None
+    return rounds_of(plan, current.regime)[current.index - 2]
