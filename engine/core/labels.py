@@ -216,3 +216,14 @@ def round_label(key: str) -> str:
     if prefix == "y" and index == 1:
         return "Báo cáo năm"
     return key
+
+
+def report_document_label(round_key: str) -> str:
+    """Return the report a round asks for, as a sentence names it ("q1" → "báo cáo quý I",
+    "h2" → "báo cáo 6 tháng cuối năm", "m4" → "báo cáo tháng 4", "y1" → "báo cáo năm")."""
+    label = round_label(round_key)
+    if label == round_key:
+        return f"báo cáo đợt {round_key}"
+    if label.startswith("Báo cáo "):
+        return "b" + label[1:]
+    return "báo cáo " + label[0].lower() + label[1:]

@@ -53,7 +53,7 @@ def _reminders(session: Session, instance: ProcessInstance, effects: Effects) ->
     assert unit is not None
     due = format_date(instance.due_date) if instance.due_date else "?"
     for roles, kind in effects.notifications:
-        text = message_for(kind, unit.name, instance.process_key, due)
+        text = message_for(kind, unit.name, instance.process_key, due, instance.round_key)
         for role in roles:
             _notify(session, instance, unit.id, role, kind, text)
         audit.record(
@@ -66,10 +66,14 @@ def _reminders(session: Session, instance: ProcessInstance, effects: Effects) ->
         )
     for role in effects.escalations:
         if role == "parent_leader" and unit.parent_id is not None:
-            text = message_for("escalation_parent", unit.name, instance.process_key, due)
+            text = message_for(
+                "escalation_parent", unit.name, instance.process_key, due, instance.round_key
+            )
             _notify(session, instance, unit.parent_id, "unit_leader", "escalation", text)
         else:
-            text = message_for("escalation", unit.name, instance.process_key, due)
+            text = message_for(
+                "escalation", unit.name, instance.process_key, due, instance.round_key
+            )
             _notify(session, instance, unit.id, role, "escalation", text)
         instance.escalated_at = clock.now()
         audit.record(

@@ -144,3 +144,16 @@ def test_label_helpers() -> None:
     assert labels.comparator_label("<=") == "≤"
     assert labels.comparator_label(None) == ""
     assert labels.round_label("q3") == "Quý III"
+
+
+def test_notifications_name_the_round_of_a_report() -> None:
+    from engine.core.notice_texts import message_for
+
+    assert message_for("reminder_before", "Xã Mường La", "quarterly_report", "05/06/2027", "h1") \
+        == "Nhắc việc: Xã Mường La cần gửi báo cáo 6 tháng đầu năm trước ngày 05/06/2027."
+    assert message_for("due", "Sở Y tế", "quarterly_report", "05/12/2026", "q4").startswith(
+        "Đến hạn: hôm nay (05/12/2026) là hạn Sở Y tế gửi báo cáo quý IV;")
+    assert message_for("escalation_parent", "Phòng Kinh tế", "internal_report", "02/03/2026",
+                       "q1") == ("Báo cáo chậm trễ: Phòng Kinh tế chưa gửi báo cáo quý I của "
+                                 "phòng, ban gửi UBND xã (hạn 02/03/2026), đề nghị lãnh đạo UBND "
+                                 "xã chỉ đạo.")
