@@ -41,6 +41,8 @@ class Regime:
     due_day: int = 5  # sent before this day of the period's last month
     cutoff: str = ""
     open_days: int = 14  # the round opens this many days before its deadline
+    reminder_days_before: int | None = None  # None: the plan's
+    grace_days: int | None = None  # None: the plan's
     due_dates: tuple[str, ...] = field(default_factory=tuple)  # explicit, one per round
 
     @classmethod
@@ -115,6 +117,18 @@ def with_frequencies(plan: Plan, frequencies: list[str]) -> list[dict[str, Any]]
     current = {r.frequency: r for r in regimes(plan)}
     chosen = [f for f in FREQUENCY_ORDER if f in frequencies]
     return [(current.get(f) or PRESETS[f]).as_data() for f in chosen]
+
+
+def reminder_days(plan: Plan, regime: Regime) -> int:
+    """Working days before the deadline the units are reminded (the regime's, else the plan's)."""
+    if regime.reminder_days_before is None:
+        return plan.reminder_days_before
+    return regime.reminder_days_before
+
+
+def grace_days(plan: Plan, regime: Regime) -> int:
+    """Working days after the deadline before escalation (the regime's, else the plan's)."""
+    return plan.grace_days if regime.grace_days is None else regime.grace_days
 
 
 def rounds_of(plan: Plan, regime: Regime) -> list[Round]:

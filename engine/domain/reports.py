@@ -48,10 +48,15 @@ def start_data(
     session: Session, plan: Plan, unit: Unit, calendar: WorkCalendar, round_key: str
 ) -> dict[str, Any]:
     """Return the start data of a quarterly_report instance."""
-    due = rounds.report_due(plan, round_key)
-    ensure(session, plan, unit, round_key, due)
+    found = regimes.find_round(plan, round_key)
+    if found is None:
+        raise ValueError(f"unknown report round {round_key!r}")
+    ensure(session, plan, unit, round_key, found.due)
     schedule = calendars.deadline_schedule(
-        calendar, due, plan.reminder_days_before, plan.grace_days
+        calendar,
+        found.due,
+        regimes.reminder_days(plan, found.regime),
+        regimes.grace_days(plan, found.regime),
     )
     return {"plan_id": plan.id, "unit_id": unit.id, "round": round_key, **schedule}
 

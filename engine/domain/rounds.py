@@ -45,7 +45,8 @@ def round_window(plan: Plan, round_key: str, calendar: WorkCalendar) -> dict[str
     if found is None:
         raise ValueError(f"unknown report round {round_key!r}")
     opens = calendars.morning(found.due - timedelta(days=found.regime.open_days))
-    closes = calendars.morning(calendar.add_working_days(found.due, plan.grace_days + 1))
+    grace = regimes.grace_days(plan, found.regime)
+    closes = calendars.morning(calendar.add_working_days(found.due, grace + 1))
     return {"open_at": opens.isoformat(), "close_at": closes.isoformat()}
 
 

@@ -82,3 +82,53 @@ def test_plans_are_for_sokhcn_and_the_administrator_only(app: Flask, signed_in: 
         assert client.get("/plans/").status_code == 404
         assert "Kế hoạch</a>" not in text(client.get("/inbox"))
     assert signed_in("admin").get("/plans/").status_code == 200
+
+
+def regime_form(**changes: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {}
+    for frequency, name in (("quarterly", "Báo cáo định kỳ hằng quý"),
+                            ("six_month", "Báo cáo định kỳ 6 tháng")):
+        base.update({
+            f"{frequency}-applies": "y", f"{frequency}-name": name,
+            f"{frequency}-content": "Kết quả thực hiện kế hoạch",
+            f"{frequency}-receiver": "Sở Khoa học và Công nghệ",
+            f"{frequency}-method": "Trên hệ thống", f"{frequency}-cutoff": "Ngày 14 tháng cuối kỳ",
+            f"{frequency}-due_day": "5", f"{frequency}-open_days": "14",
+            f"{frequency}-reminder_days_before": "", f"{frequency}-grace_days": "",
+            f"{frequency}-reporters": ["department", "commune"],
+        })
+    base.update(changes)
+    return base
+
+
+def test_sokhcn_sets_a_draft_plans_regimes_field_by_field(
+    app: Flask, signed_in: Any, fresh: Any, session: Session
+) -> None:
+    from engine.domain import regimes
+
+    staff = signed_in("skhcn.staff")
+    issued_id = session.scalars(select(Plan.id)).one()
+    assert staff.post(f"/plans/{issued_id}/regimes", data=regime_form()).status_code == 409
+    staff.post("/plans/copy", data={"source": issued_id})
+    with fresh() as s:
+        draft_id = s.scalars(select(Plan.id).where(Plan.year == 2027)).one()
+    page = text(staff.get(f"/plans/{draft_id}/regimes"))
+    assert "Báo cáo định kỳ 6 tháng" in page and "Thời gian chốt số liệu" in page
+    refused = staff.post(f"/plans/{draft_id}/regimes", data=regime_form(**{
+        "six_month-name": " ", "six_month-due_day": "40", "six_month-reporters": [],
+    }))
+    body = text(refused)
+    assert refused.status_code == 400 and "Vui lòng nhập tên chế độ báo cáo" in body
+    assert "Nhập một số từ 1 đến 28" in body and "Chọn ít nhất một loại đơn vị báo cáo" in body
+    saved = staff.post(f"/plans/{draft_id}/regimes", data=regime_form(**{
+        "six_month-due_day": "10", "six_month-grace_days": "3",
+    }))
+    assert saved.status_code == 302
+    with fresh() as s:
+        plan = s.get(Plan, draft_id)
+        rounds = {r.key: r for r in regimes.report_rounds(plan)}
+        assert sorted(rounds) == ["h1", "h2", "q1", "q2", "q3", "q4"]
+        assert rounds["h1"].due.isoformat() == "2027-06-10"
+        assert regimes.grace_days(plan, rounds["h1"].regime) == 3
+        assert regimes.grace_days(plan, rounds["q1"].regime) == plan.grace_days
+    assert "6 tháng đầu năm" in text(staff.get(f"/plans/{draft_id}/regimes"))

@@ -17,9 +17,10 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from engine.core.errors import ConflictError, NotFoundError
+from engine.core.errors import ConflictError, FieldErrors, NotFoundError
 from engine.core.permissions import may_manage_plans
 from engine.core.spreadsheets import MAX_BYTES, WorkbookRefused
+from engine.domain import regime_settings, regimes
 from engine.processes import plan_import
 from engine.queries import plans
 from engine.queries.plan_export import plan_workbook
@@ -123,3 +124,73 @@ def copy_plan() -> ResponseReturnValue:
         "success",
     )
     return redirect(url_for("plans.list_plans"))
+
+
+@bp.route("/<int:plan_id>/regimes", methods=["GET", "POST"])
+def edit_regimes(plan_id: int) -> ResponseReturnValue:
+    """A draft plan's reporting regimes, field by field (NĐ 09/2019)."""
+    session = db_session()
+    plan = plans.get(session, plan_id)
+    form = ActionForm()
+    entries = _regime_entries(plan)
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        entries = _posted_regimes()
+        if not form.validate_on_submit():
+            errors, status = {"regimes": staged_import.EXPIRED_FORM}, 400
+        else:
+            try:
+                regime_settings.set_regimes(session, plan, entries, current_actor().user_id)
+            except FieldErrors as exc:
+                session.rollback()
+                errors, status = exc.errors, 400
+            except ConflictError as exc:
+                session.rollback()
+                errors, status = {"regimes": exc.message}, 409
+            else:
+                session.commit()
+                flash(f"Đã lưu chế độ báo cáo của kế hoạch năm {plan.year}.", "success")
+                return redirect(url_for("plans.edit_regimes", plan_id=plan.id))
+    return render_template(
+        "plans/regimes.html",
+        plan=plan,
+        entries=entries,
+        errors=errors,
+        form=form,
+        frequencies=regimes.FREQUENCY_ORDER,
+        rounds=regimes.report_rounds(plan),
+        kinds=regime_settings.REPORTER_KINDS,
+    ), status
+
+
+def _regime_entries(plan: Any) -> dict[str, dict[str, Any]]:
+    """The form's values: the plan's regimes, and the presets of those it does not have."""
+    current = {r.frequency: r for r in regimes.regimes(plan)}
+    entries = {}
+    for frequency in regimes.FREQUENCY_ORDER:
+        regime = current.get(frequency) or regimes.PRESETS[frequency]
+        entries[frequency] = {**regime.as_data(), "applies": frequency in current}
+    return entries
+
+
+def _posted_regimes() -> dict[str, dict[str, Any]]:
+    fields = (
+        "name",
+        "content",
+        "receiver",
+        "method",
+        "cutoff",
+        "due_day",
+        "open_days",
+        "reminder_days_before",
+        "grace_days",
+    )
+    return {
+        frequency: {
+            "applies": request.form.get(f"{frequency}-applies") == "y",
+            "reporters": request.form.getlist(f"{frequency}-reporters"),
+            **{name: request.form.get(f"{frequency}-{name}", "")[:2000] for name in fields},
+        }
+        for frequency in regimes.FREQUENCY_ORDER
+    }

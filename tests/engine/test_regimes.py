@@ -1,0 +1,94 @@
+"""engine.domain.regimes and regime_settings: a plan's regimes give its rounds and deadlines."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from engine.core.errors import ConflictError, FieldErrors
+from engine.core.workcalendar import WorkCalendar
+from engine.domain import regime_settings, regimes
+from models import Plan, PlanStatus
+
+
+def plan(**settings: object) -> Plan:
+    return Plan(
+        id=1,
+        year=2027,
+        title="Kế hoạch 2027",
+        status=PlanStatus.DRAFT,
+        adoption_due_date=date(2027, 1, 11),
+        reminder_days_before=2,
+        grace_days=5,
+        target_kinds=["department", "commune"],
+        settings=dict(settings),
+    )
+
+
+def test_a_plan_without_regimes_reports_quarterly_before_the_5th() -> None:
+    rounds = regimes.report_rounds(plan())
+    assert [(r.key, r.label, r.due) for r in rounds] == [
+        ("q1", "Quý I", date(2027, 3, 5)),
+        ("q2", "Quý II", date(2027, 6, 5)),
+        ("q3", "Quý III", date(2027, 9, 5)),
+        ("q4", "Quý IV", date(2027, 12, 5)),
+    ]
+    legacy = plan(quarterly_due=["2027-03-04", "2027-06-04", "2027-09-06", "2027-12-06"])
+    assert regimes.report_rounds(legacy)[2].due == date(2027, 9, 6)
+
+
+def test_every_frequency_opens_its_rounds_in_deadline_order() -> None:
+    chosen = plan()
+    chosen.settings = {
+        "regimes": regimes.with_frequencies(chosen, ["monthly", "six_month", "annual", "quarterly"])
+    }
+    rounds = regimes.report_rounds(chosen)
+    assert len(rounds) == 4 + 2 + 1 + 12
+    assert [r.key for r in rounds][:5] == ["m1", "m2", "q1", "m3", "m4"]
+    assert regimes.find_round(chosen, "y1").due == date(2027, 12, 15)
+    assert regimes.previous_round(chosen, "h2").key == "h1"
+    assert regimes.previous_round(chosen, "q1") is None
+    assert regimes.find_round(chosen, "x9") is None
+
+
+def test_a_regimes_own_reminder_and_grace_days_set_the_report_timers() -> None:
+    chosen = plan()
+    data = regimes.PRESETS["quarterly"].as_data()
+    chosen.settings = {"regimes": [{**data, "reminder_days_before": 0, "grace_days": 1}]}
+    found = regimes.find_round(chosen, "q1")
+    assert found is not None
+    assert regimes.reminder_days(chosen, found.regime) == 0
+    assert regimes.grace_days(chosen, found.regime) == 1
+    assert regimes.grace_days(plan(), regimes.PRESETS["quarterly"]) == 5
+
+
+def test_settings_are_checked_field_by_field_and_only_on_a_draft(session) -> None:  # type: ignore[no-untyped-def]
+    draft = plan()
+    with pytest.raises(FieldErrors) as nothing:
+        regime_settings.set_regimes(session, draft, {}, None)
+    assert nothing.value.errors == {"regimes": "Chọn ít nhất một chế độ báo cáo định kỳ"}
+    entry = {
+        "applies": True,
+        "name": "Báo cáo năm",
+        "due_day": "١٥",
+        "open_days": "14",
+        "reporters": ["commune"],
+    }
+    with pytest.raises(FieldErrors) as digits:
+        regime_settings.set_regimes(session, draft, {"annual": entry}, None)
+    assert digits.value.errors == {"annual.due_day": "Nhập một số từ 1 đến 28"}
+    draft.status = PlanStatus.ISSUED
+    with pytest.raises(ConflictError):
+        regime_settings.set_regimes(session, draft, {"annual": {**entry, "due_day": "15"}}, None)
+
+
+def test_a_rounds_window_follows_its_regimes_grace_days(session) -> None:  # type: ignore[no-untyped-def]
+    chosen = plan()
+    chosen.settings = {"regimes": [{**regimes.PRESETS["six_month"].as_data(), "grace_days": 0}]}
+    window = regimes.find_round(chosen, "h1")
+    assert window is not None and window.due == date(2027, 6, 5)
+    from engine.domain import rounds
+
+    times = rounds.round_window(chosen, "h1", WorkCalendar())
+    assert times["open_at"].startswith("2027-05-22") and times["close_at"].startswith("2027-06-07")
