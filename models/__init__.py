@@ -4,6 +4,7 @@ from models.admin import ProcessDraft
 from models.base import Base
 from models.org import PROVINCE_WIDE_ROLES, Role, RoleMembership, Substitution, Unit, UnitKind, User
 from models.plans import (
+    AdhocRequest,
     Plan,
     PlanKpi,
     PlanStatus,
@@ -35,6 +36,7 @@ from models.workflow import (
 )
 
 __all__ = [
+    "AdhocRequest",
     "AggregateReport",
     "BpmnMessage",
     "ExtensionRequest",

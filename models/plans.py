@@ -58,6 +58,9 @@ class Plan(Base):
     template_tasks: Mapped[list[TemplateTask]] = relationship(
         back_populates="plan", order_by="TemplateTask.position", cascade="all, delete-orphan"
     )
+    adhoc_requests: Mapped[list[AdhocRequest]] = relationship(
+        back_populates="plan", order_by="AdhocRequest.id", cascade="all, delete-orphan"
+    )
 
 
 class PlanKpi(Base):
@@ -149,3 +152,26 @@ class UnitPlan(Base):
     late: Mapped[bool] = mapped_column(default=False)
     review_comments: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime]
+
+
+class AdhocRequest(Base):
+    """An ad-hoc report request (báo cáo đột xuất), e.g. Công văn 2842/UBND-NC: the chosen
+    units answer its questions (a JSON Schema) by its deadline, as a round of its own."""
+
+    __tablename__ = "adhoc_request"
+    __table_args__ = (UniqueConstraint("plan_id", "round_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    round_key: Mapped[str] = mapped_column(String(20))
+    number: Mapped[str] = mapped_column(String(60))
+    issued_on: Mapped[date]
+    issuer: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(Text)
+    due_date: Mapped[date]
+    unit_ids: Mapped[list[Any]] = mapped_column(default=list)
+    questions: Mapped[list[Any]] = mapped_column(default=list)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime]
+
+    plan: Mapped[Plan] = relationship(back_populates="adhoc_requests")

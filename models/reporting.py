@@ -42,6 +42,7 @@ class Report(Base):
     accepted_at: Mapped[datetime | None]
     late: Mapped[bool] = mapped_column(default=False)
     review_comments: Mapped[str | None] = mapped_column(Text)
+    answers: Mapped[dict[str, Any]] = mapped_column(default=dict)  # an ad-hoc request's answers
     updated_at: Mapped[datetime]
 
 

@@ -20,6 +20,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from web.inbox import bp as inbox_bp
     from web.instances import bp as instances_bp
     from web.plans import bp as plans_bp
+    from web.requests import bp as requests_bp
     from web.supervision import bp as supervision_bp
     from web.tasks import bp as tasks_bp
     from web.templating import init_templating
@@ -37,7 +38,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.register(app)
     csrf.exempt(api_bp)
     for blueprint in (health_bp, auth_bp, inbox_bp, tasks_bp, api_bp, supervision_bp,
-                      instances_bp, units_bp, plans_bp):
+                      instances_bp, units_bp, plans_bp, requests_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(admin_bp)
     return app

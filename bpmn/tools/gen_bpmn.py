@@ -191,6 +191,18 @@ QUARTERLY_REPORT = reporting_process(
     accepted_end=("report_accepted", "Báo cáo đã được tiếp nhận"),
 )
 
+ADHOC_REPORT = reporting_process(
+    "adhoc_report", "Báo cáo đột xuất của đơn vị",
+    start=("request_received", "Nhận yêu cầu báo cáo đột xuất"),
+    short="answer",
+    work=("answer_request", "Lập báo cáo đột xuất", "adhoc_report_fill"),
+    approve=("Lãnh đạo ký báo cáo đột xuất", "adhoc_report_approve"),
+    review=("Sở KHCN tiếp nhận báo cáo đột xuất", "adhoc_report_review"),
+    accepted_message="adhoc_report_accepted",
+    payload='{"unit_id": unit_id, "plan_id": plan_id, "round": round}',
+    accepted_end=("answer_accepted", "Báo cáo đã được tiếp nhận"),
+)
+
 INTERNAL_REPORT = dict(
     id="internal_report",
     pool_name="Báo cáo của phòng, ban cho UBND xã",
@@ -433,7 +445,7 @@ REPORTING_ROUND = dict(
 )
 
 PROCESSES = (PROVINCE_PLAN, UNIT_PLAN, QUARTERLY_REPORT, INTERNAL_REPORT, INSPECTION, AGGREGATION,
-             REPORTING_ROUND)
+             REPORTING_ROUND, ADHOC_REPORT)
 
 
 # ----------------------------------------------------------------- layout

@@ -33,6 +33,8 @@ PROCESS_LABELS: dict[str, str] = {
     "internal_report": "Báo cáo của bộ phận",
     "inspection": "Kiểm tra",
     "aggregation": "Tổng hợp báo cáo",
+    "reporting_round": "Đợt báo cáo",
+    "adhoc_report": "Báo cáo đột xuất",
 }
 
 # What a process asks the unit to send, as notifications write it inside a sentence
@@ -44,6 +46,7 @@ STAGE_DOCUMENT_LABELS: dict[str, str] = {
     "province_plan": "kế hoạch chuyển đổi số của tỉnh",
     "internal_report": "báo cáo của phòng, ban gửi UBND xã",
     "aggregation": "báo cáo tổng hợp của tỉnh",
+    "adhoc_report": "báo cáo đột xuất",
 }
 
 # The stages that are not report rounds (a report round's name comes from its key: round_label).
@@ -215,6 +218,8 @@ def round_label(key: str) -> str:
         return f"Tháng {index}"
     if prefix == "y" and index == 1:
         return "Báo cáo năm"
+    if prefix == "r" and index >= 1:
+        return f"Báo cáo đột xuất số {index}"
     return key
 
 

@@ -31,6 +31,8 @@ def stage_document(process_key: str, round_key: str = "") -> str:
     if round_key and process_key == "quarterly_report":
         return report_document_label(round_key)
     stage = STAGE_DOCUMENT_LABELS.get(process_key, process_key)
+    if process_key == "adhoc_report":
+        return stage
     if round_key and stage.startswith("báo cáo "):  # "báo cáo quý I của phòng, ban gửi UBND xã"
         return report_document_label(round_key) + stage.removeprefix("báo cáo")
     return f"{stage} ({round_label(round_key)})" if round_key else stage

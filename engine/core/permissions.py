@@ -27,6 +27,7 @@ from models import (
 SUPERVISING_ROLES = frozenset({Role.DOST_STAFF, Role.DOST_LEADER, Role.PROVINCE_LEADER, Role.ADMIN})
 EXTENSION_DECIDING_ROLES = frozenset({Role.DOST_STAFF, Role.DOST_LEADER})
 PLAN_MANAGING_ROLES = frozenset({Role.DOST_STAFF, Role.DOST_LEADER, Role.ADMIN})
+REQUEST_ISSUING_ROLES = frozenset({Role.DOST_STAFF, Role.DOST_LEADER, Role.PROVINCE_LEADER})
 UNIT_MEMBER_ROLES = (Role.UNIT_STAFF, Role.UNIT_LEADER)
 
 
@@ -133,6 +134,12 @@ def may_manage_plans(actor: Actor) -> bool:
     """Tell whether `actor` may load a year's plan from Excel, copy last year's, export one
     (Sở KHCN's staff and leader, the administrator)."""
     return any(g.role in PLAN_MANAGING_ROLES and g.unit_id is None for g in actor.grants)
+
+
+def may_issue_requests(actor: Actor) -> bool:
+    """Tell whether `actor` may ask units for an ad-hoc report (Sở KHCN's staff and leader,
+    UBND tỉnh's leader)."""
+    return any(g.role in REQUEST_ISSUING_ROLES and g.unit_id is None for g in actor.grants)
 
 
 def may_withdraw_plan(actor: Actor) -> bool:

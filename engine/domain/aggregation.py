@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from engine.core import clock
 from engine.core.labels import round_label
-from engine.domain import regimes
+from engine.domain import adhoc, regimes
 from engine.domain.status import StageStatus, stage_status
 from engine.domain.targets import target_units
 from models import (
@@ -114,7 +114,8 @@ def _task_rollup(
 def compute(session: Session, plan: Plan, round_key: str) -> dict[str, Any]:
     """Compute the province report of `round_key` from the database, as of clock.now()."""
     now = clock.now()
-    units = target_units(session, plan)
+    request = adhoc.find(session, plan.id, round_key)
+    units = adhoc.units_of(session, request) if request else target_units(session, plan)
     plan_rounds = regimes.report_rounds(plan)
     # the year's report reads the units' data of the plan's last round
     data_round = plan_rounds[-1].key if round_key == "year" and plan_rounds else round_key
@@ -122,7 +123,7 @@ def compute(session: Session, plan: Plan, round_key: str) -> dict[str, Any]:
     reports = [r for r in records.values() if isinstance(r, Report) and r.submitted_at]
     result: dict[str, Any] = {
         "round": round_key,
-        "round_label": round_label(round_key),
+        "round_label": f"Đột xuất {request.number}" if request else round_label(round_key),
         "generated_at": now.isoformat(),
         "who": _who(units, records, now),
         "kpis": _kpi_rollup(session, plan, reports),

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from engine.domain import aggregation, inspections, province_plans, reports, unit_plans
+from engine.domain import adhoc, aggregation, inspections, province_plans, reports, unit_plans
 from models import HumanTask
 
 
@@ -42,6 +42,9 @@ HANDLERS: dict[str, Handler] = {
     "quarterly_report_fill": Handler(reports.prefill_report, reports.apply_fill),
     "quarterly_report_approve": Handler(reports.prefill_approve, reports.apply_approve),
     "quarterly_report_review": Handler(_none, reports.apply_review),
+    "adhoc_report_fill": Handler(adhoc.prefill_answers, adhoc.apply_answers),
+    "adhoc_report_approve": Handler(reports.prefill_approve, reports.apply_approve),
+    "adhoc_report_review": Handler(_none, reports.apply_review),
     "internal_report_fill": Handler(reports.prefill_report, reports.apply_internal_fill),
     "inspection_select": Handler(inspections.prefill_select, inspections.apply_select),
     "inspection_findings": Handler(inspections.prefill_findings, inspections.apply_findings),

@@ -29,6 +29,9 @@ from engine.domain import plan_layout as layout
 from engine.domain.plan_targets import read_target
 
 ROMAN = re.compile(r"^[IVXLC]+$")
+EXCEL_ERRORS = frozenset(
+    {"#REF!", "#VALUE!", "#N/A", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
+)
 ITEM_NUMBER = re.compile(r"^\d+(?:\.\d+)*$")
 # A named body in a lead cell: "sở", "xã" or "phường" followed by a name (not "các sở, …",
 # "cấp xã", "xã hội").
@@ -232,7 +235,13 @@ def _kpi(
     _check_lead(sheet, row, known, problems)
     target_text = row.text(layout.TARGET) or None
     target = read_target(target_text)
-    if target_text and target is None:
+    if target_text in EXCEL_ERRORS:
+        problems.append(
+            sheet.problem(
+                row.number, layout.TARGET, f"Ô chỉ tiêu bị lỗi công thức ({target_text})"
+            )
+        )
+    elif target_text and target is None:
         flagged.append(
             sheet.problem(
                 row.number,

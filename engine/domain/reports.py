@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from engine.core import calendars, clock
 from engine.core.errors import FieldErrors
 from engine.core.workcalendar import WorkCalendar
-from engine.domain import regimes, rounds, submissions, unit_plans
+from engine.domain import adhoc, regimes, rounds, submissions, unit_plans
 from engine.domain.kpis import verdict
 from models import HumanTask, Plan, Report, ReportStatus, Unit, UnitPlan
 
@@ -35,13 +35,7 @@ def ensure(session: Session, plan: Plan, unit: Unit, round_key: str, due: Any) -
     return report
 
 
-def find(session: Session, plan_id: int, unit_id: int, round_key: str) -> Report | None:
-    """Return the report of (plan, unit, round), if any."""
-    return session.scalars(
-        select(Report).where(
-            Report.plan_id == plan_id, Report.unit_id == unit_id, Report.round_key == round_key
-        )
-    ).first()
+find = submissions.find_report  # the report of (plan, unit, round), if any
 
 
 def start_data(
@@ -57,6 +51,20 @@ def start_data(
         found.due,
         regimes.reminder_days(plan, found.regime),
         regimes.grace_days(plan, found.regime),
+    )
+    return {"plan_id": plan.id, "unit_id": unit.id, "round": round_key, **schedule}
+
+
+def adhoc_start_data(
+    session: Session, plan: Plan, unit: Unit, calendar: WorkCalendar, round_key: str
+) -> dict[str, Any]:
+    """Return the start data of a unit's answer to an ad-hoc request (round `round_key`)."""
+    request = adhoc.find(session, plan.id, round_key)
+    if request is None:
+        raise ValueError(f"no ad-hoc request {round_key!r}")
+    ensure(session, plan, unit, round_key, request.due_date)
+    schedule = calendars.deadline_schedule(
+        calendar, request.due_date, plan.reminder_days_before, plan.grace_days
     )
     return {"plan_id": plan.id, "unit_id": unit.id, "round": round_key, **schedule}
 

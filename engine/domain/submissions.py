@@ -71,14 +71,8 @@ def already_submitted(session: Session, instance: ProcessInstance) -> bool:
             )
         ).first()
         return record is not None and record.submitted_at is not None
-    if key in ("quarterly_report", "internal_report"):
-        report = session.scalars(
-            select(Report).where(
-                Report.plan_id == instance.plan_id,
-                Report.unit_id == instance.unit_id,
-                Report.round_key == instance.round_key,
-            )
-        ).first()
+    if key in ("quarterly_report", "internal_report", "adhoc_report"):
+        report = find_report(session, instance.plan_id, instance.unit_id, instance.round_key)
         return report is not None and report.submitted_at is not None
     if key == "inspection":
         inspection = session.scalars(
@@ -88,3 +82,12 @@ def already_submitted(session: Session, instance: ProcessInstance) -> bool:
         ).first()
         return inspection is not None and inspection.remediation_submitted_at is not None
     return False
+
+
+def find_report(session: Session, plan_id: int, unit_id: int, round_key: str) -> Report | None:
+    """Return the report of (plan, unit, round), if any."""
+    return session.scalars(
+        select(Report).where(
+            Report.plan_id == plan_id, Report.unit_id == unit_id, Report.round_key == round_key
+        )
+    ).first()

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from engine.core import audit, calendars
 from engine.core.errors import NotFoundError
 from engine.core.workcalendar import WorkCalendar
-from engine.domain import inspections, reports, rounds, unit_plans
+from engine.domain import adhoc, inspections, reports, rounds, unit_plans
 from engine.domain.targets import internal_units, target_units
 from engine.processes import lifecycle
 from engine.workflow import definitions
@@ -30,7 +30,7 @@ from models import Plan, ProcessDefinition, ProcessInstance, Unit, UnitKind
 class Target:
     """How a process is cascaded: to whom, with which start data and due date."""
 
-    units: Callable[[Session, Plan, Unit | None], list[Unit]]
+    units: Callable[[Session, Plan, Unit | None, str], list[Unit]]
     start_data: Callable[[Session, Plan, Unit, WorkCalendar, str], dict[str, Any]]
     due: Callable[[Plan, str], date | None]
 
@@ -43,19 +43,30 @@ class CascadeResult:
     skipped: int
 
 
+def adhoc_units(session: Session, plan: Plan, parent: Unit | None, round_key: str) -> list[Unit]:
+    """Return the units an ad-hoc request (round `round_key`) is addressed to."""
+    request = adhoc.find(session, plan.id, round_key)
+    return adhoc.units_of(session, request) if request is not None else []
+
+
 TARGETS: dict[str, Target] = {
     "unit_plan": Target(
-        target_units,
+        lambda s, p, u, r: target_units(s, p, u),
         lambda s, p, u, c, r: unit_plans.start_data(s, p, u, c),
         lambda p, r: p.adoption_due_date,
     ),
-    "quarterly_report": Target(target_units, reports.start_data, rounds.report_due),
-    "internal_report": Target(internal_units, reports.internal_start_data, rounds.internal_due),
+    "quarterly_report": Target(
+        lambda s, p, u, r: target_units(s, p, u), reports.start_data, rounds.report_due
+    ),
+    "internal_report": Target(
+        lambda s, p, u, r: internal_units(s, p, u), reports.internal_start_data, rounds.internal_due
+    ),
     "inspection": Target(
-        lambda s, p, u: inspections.pending_units(s, p.id),
+        lambda s, p, u, r: inspections.pending_units(s, p.id),
         inspections.start_data,
         lambda p, r: rounds.inspection_due(p),
     ),
+    "adhoc_report": Target(adhoc_units, reports.adhoc_start_data, lambda p, r: None),
 }
 
 
@@ -96,7 +107,7 @@ def run(
     calendar = calendars.load(session)
     definition = definitions.latest(session, process_key)
     started = skipped = 0
-    for unit in target.units(session, plan, parent_unit):
+    for unit in target.units(session, plan, parent_unit, round_key):
         if unit.id in existing:
             skipped += 1
             continue

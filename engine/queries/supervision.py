@@ -31,17 +31,25 @@ class StageColumn:
     process_key: str
     round_key: str
     due: date | None = None
+    unit_ids: frozenset[int] | None = None  # the units asked (an ad-hoc request); None: all
 
 
 def stages(plan: Plan) -> tuple[StageColumn, ...]:
-    """Return the plan's stages in order: adoption, every report round of its regimes (by
-    deadline), then inspection."""
+    """Return the plan's stages in order: adoption, every report round of its regimes and every
+    ad-hoc request (by deadline), then inspection."""
+    reports = [
+        StageColumn(r.key, r.label, r.process_key, r.key, r.due)
+        for r in regimes.report_rounds(plan)
+    ] + [
+        StageColumn(
+            q.round_key, f"Đột xuất {q.number}", "adhoc_report", q.round_key, q.due_date,
+            frozenset(int(i) for i in q.unit_ids),
+        )
+        for q in plan.adhoc_requests
+    ]
     return (
         StageColumn("adoption", round_label("adoption"), "unit_plan", ""),
-        *(
-            StageColumn(r.key, r.label, r.process_key, r.key, r.due)
-            for r in regimes.report_rounds(plan)
-        ),
+        *sorted(reports, key=lambda c: c.due or date.max),
         StageColumn("inspection", round_label("inspection"), "inspection", ""),
     )
 
@@ -214,7 +222,9 @@ def _row(
     cells: dict[str, Cell] = {}
     for column in columns:
         instance_id = records.instances.get((column.process_key, column.round_key, unit.id))
-        if column.key == "inspection":
+        if column.unit_ids is not None and unit.id not in column.unit_ids:
+            cells[column.key] = Cell(None, None, None, None)  # not asked
+        elif column.key == "inspection":
             cells[column.key] = _inspection_cell(records.inspections.get(unit.id), instance_id, now)
         elif column.key == "adoption":
             adopted = records.plans.get(unit.id)

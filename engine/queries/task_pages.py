@@ -45,6 +45,9 @@ NOTHING = PageParts()
 
 BY_FORM: dict[str, PageParts] = {
     "province_plan_draft": PageParts(widgets=widget_context.plan_contents),
+    "adhoc_report_fill": PageParts(widgets=widget_context.adhoc_request),
+    "adhoc_report_approve": PageParts(widgets=widget_context.adhoc_request),
+    "adhoc_report_review": PageParts(widgets=widget_context.adhoc_request),
     "province_plan_approve": PageParts(widgets=widget_context.plan_contents),
     "unit_plan_adapt": PageParts(form=form_context.adaptation),
     "unit_plan_approve": PageParts(form=form_context.plan_summary),

@@ -7,14 +7,14 @@ Which builder a form uses is registered in `task_pages`."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.core.labels import STAGE_STATUS_LABELS, round_label
-from engine.domain import aggregation, reports
+from engine.domain import adhoc, aggregation, reports
 from engine.domain.kpis import target_text
 from engine.domain.status import StageStatus
 from engine.queries import plans, supervision
@@ -62,6 +62,28 @@ class UnitLateness:
 
 
 @dataclass(frozen=True)
+class AdhocQuestion:
+    """One question of an ad-hoc request, with the unit's answer so far."""
+
+    key: str
+    title: str
+    type: str
+    answer: Any
+
+
+@dataclass(frozen=True)
+class AdhocView:
+    """An ad-hoc request beside its answering, signing or receiving step."""
+
+    number: str
+    issued_on: date
+    issuer: str
+    subject: str
+    due_date: date
+    questions: tuple[AdhocQuestion, ...]
+
+
+@dataclass(frozen=True)
 class WidgetContext:
     """What the report editor, aggregation_view and unit_picker widgets show beside the data."""
 
@@ -70,6 +92,7 @@ class WidgetContext:
     aggregate: AggregateView | None = None
     units: tuple[UnitLateness, ...] = field(default_factory=tuple)
     plan: PlanRow | None = None
+    request: AdhocView | None = None
 
 
 def aggregate_view(session: Session, instance: ProcessInstance) -> AggregateView:
@@ -164,3 +187,24 @@ def plan_contents(session: Session, view: TaskView) -> WidgetContext:
     if instance is None:
         return WidgetContext()
     return WidgetContext(plan=plans.row(session, instance.plan_id))
+
+
+def adhoc_request(session: Session, view: TaskView) -> WidgetContext:
+    """Beside an ad-hoc report's steps: the request (document, subject, deadline) and each
+    question with the answer given so far."""
+    instance = session.get(ProcessInstance, view.instance_id)
+    if instance is None:
+        return WidgetContext()
+    request = adhoc.find(session, instance.plan_id, instance.round_key)
+    if request is None:
+        return WidgetContext()
+    report = reports.find(session, instance.plan_id, instance.unit_id, instance.round_key)
+    answers = dict(report.answers or {}) if report else {}
+    questions = tuple(
+        AdhocQuestion(q["key"], adhoc.title_of(q), q["type"], answers.get(q["key"]))
+        for q in request.questions
+    )
+    return WidgetContext(request=AdhocView(
+        request.number, request.issued_on, request.issuer, request.subject, request.due_date,
+        questions,
+    ))

@@ -94,6 +94,7 @@ def test_a_province_starts_its_year_in_the_browser(
     page.get_by_role("link", name="Soạn thảo kế hoạch tỉnh").click()
     page.get_by_role("button", name="Hoàn thành").click()
     page.wait_for_url(f"{server.url}/")
+    assert "Đã hoàn thành: Soạn thảo kế hoạch tỉnh" in page.locator(".alert-success").inner_text()
 
     sign_in(page, server, "skhcn.leader", PASSWORD)
     page.get_by_role("link", name="Phê duyệt và ban hành kế hoạch").click()
@@ -102,6 +103,7 @@ def test_a_province_starts_its_year_in_the_browser(
     page.get_by_label("Ngày ban hành").fill("06/01/2027")
     page.get_by_role("button", name="Hoàn thành").click()
     page.wait_for_url(f"{server.url}/")
+    assert "Đã hoàn thành" in page.locator(".alert-success").inner_text()
 
     sign_in(page, server, "muong-la.staff", PASSWORD)
     row = page.locator("#inbox-table tbody tr", has_text="Xây dựng kế hoạch của đơn vị")

@@ -178,6 +178,7 @@ def test_a_plan_workbook_with_errors_is_refused_whole(session: Session, world: A
             ("Phụ lục I", "A4"): "1",  # I.1 twice
             ("Phụ lục II", "B3"): None,  # empty task name
             ("Phụ lục I", "D8"): None,  # a KPI without target (II.2)
+            ("Phụ lục I", "D9"): "#REF!",  # an unreadable target (a broken formula)
         },
     )
     problems = refusals(session, broken)
@@ -188,6 +189,9 @@ def test_a_plan_workbook_with_errors_is_refused_whole(session: Session, world: A
     )
     assert "Trang 'Phụ lục I', dòng 4, cột A (STT): Mã I.1 trùng với dòng 3" in problems
     assert "Trang 'Phụ lục II', dòng 3, cột B (Tên nhiệm vụ): Thiếu nội dung" in problems
+    assert "Trang 'Phụ lục I', dòng 9, cột D (Chỉ tiêu): Ô chỉ tiêu bị lỗi công thức (#REF!)" in (
+        problems
+    )
     assert "Trang 'Phụ lục I', dòng 8, cột D (Chỉ tiêu): Thiếu chỉ tiêu" in problems
     book = load_workbook(io.BytesIO(next_year(base)))
     del book["Phụ lục II"]
