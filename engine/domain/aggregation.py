@@ -15,7 +15,7 @@ from engine.core import clock
 from engine.core.labels import round_label
 from engine.domain import adhoc, regimes
 from engine.domain.status import StageStatus, stage_status
-from engine.domain.targets import target_units
+from engine.domain.targets import round_units
 from models import (
     AggregateReport,
     HumanTask,
@@ -115,7 +115,7 @@ def compute(session: Session, plan: Plan, round_key: str) -> dict[str, Any]:
     """Compute the province report of `round_key` from the database, as of clock.now()."""
     now = clock.now()
     request = adhoc.find(session, plan.id, round_key)
-    units = adhoc.units_of(session, request) if request else target_units(session, plan)
+    units = round_units(session, plan, round_key)
     plan_rounds = regimes.report_rounds(plan)
     # the year's report reads the units' data of the plan's last round
     data_round = plan_rounds[-1].key if round_key == "year" and plan_rounds else round_key

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.domain import adhoc, regimes
 from models import Plan, Unit, UnitKind
 
 
@@ -32,3 +33,16 @@ def internal_units(session: Session, plan: Plan, parent: Unit | None) -> list[Un
             .order_by(Unit.id)
         )
     )
+
+
+def round_units(session: Session, plan: Plan, round_key: str) -> list[Unit]:
+    """Return the units a round asks: an ad-hoc request's chosen units, a regime's reporters
+    (unit kinds the plan is addressed to), or every target unit for any other stage."""
+    request = adhoc.find(session, plan.id, round_key)
+    if request is not None:
+        return adhoc.units_of(session, request)
+    found = regimes.find_round(plan, round_key)
+    units = target_units(session, plan)
+    if found is None:
+        return units
+    return [u for u in units if str(u.kind) in found.regime.reporters]

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from engine.core import audit, calendars
 from engine.core.errors import NotFoundError
 from engine.core.workcalendar import WorkCalendar
-from engine.domain import adhoc, inspections, reports, rounds, unit_plans
-from engine.domain.targets import internal_units, target_units
+from engine.domain import inspections, reports, rounds, unit_plans
+from engine.domain.targets import internal_units, round_units, target_units
 from engine.processes import lifecycle
 from engine.workflow import definitions
 from models import Plan, ProcessDefinition, ProcessInstance, Unit, UnitKind
@@ -43,12 +43,6 @@ class CascadeResult:
     skipped: int
 
 
-def adhoc_units(session: Session, plan: Plan, parent: Unit | None, round_key: str) -> list[Unit]:
-    """Return the units an ad-hoc request (round `round_key`) is addressed to."""
-    request = adhoc.find(session, plan.id, round_key)
-    return adhoc.units_of(session, request) if request is not None else []
-
-
 TARGETS: dict[str, Target] = {
     "unit_plan": Target(
         lambda s, p, u, r: target_units(s, p, u),
@@ -56,7 +50,7 @@ TARGETS: dict[str, Target] = {
         lambda p, r: p.adoption_due_date,
     ),
     "quarterly_report": Target(
-        lambda s, p, u, r: target_units(s, p, u), reports.start_data, rounds.report_due
+        lambda s, p, u, r: round_units(s, p, r), reports.start_data, rounds.report_due
     ),
     "internal_report": Target(
         lambda s, p, u, r: internal_units(s, p, u), reports.internal_start_data, rounds.internal_due
@@ -66,7 +60,9 @@ TARGETS: dict[str, Target] = {
         inspections.start_data,
         lambda p, r: rounds.inspection_due(p),
     ),
-    "adhoc_report": Target(adhoc_units, reports.adhoc_start_data, lambda p, r: None),
+    "adhoc_report": Target(
+        lambda s, p, u, r: round_units(s, p, r), reports.adhoc_start_data, lambda p, r: None
+    ),
 }
 
 

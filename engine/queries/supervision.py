@@ -32,13 +32,16 @@ class StageColumn:
     round_key: str
     due: date | None = None
     unit_ids: frozenset[int] | None = None  # the units asked (an ad-hoc request); None: all
+    kinds: frozenset[str] | None = None  # the kinds of units that report (a regime); None: all
 
 
 def stages(plan: Plan) -> tuple[StageColumn, ...]:
     """Return the plan's stages in order: adoption, every report round of its regimes and every
     ad-hoc request (by deadline), then inspection."""
     reports = [
-        StageColumn(r.key, r.label, r.process_key, r.key, r.due)
+        StageColumn(
+            r.key, r.label, r.process_key, r.key, r.due, kinds=frozenset(r.regime.reporters)
+        )
         for r in regimes.report_rounds(plan)
     ] + [
         StageColumn(
@@ -222,7 +225,9 @@ def _row(
     cells: dict[str, Cell] = {}
     for column in columns:
         instance_id = records.instances.get((column.process_key, column.round_key, unit.id))
-        if column.unit_ids is not None and unit.id not in column.unit_ids:
+        if (column.unit_ids is not None and unit.id not in column.unit_ids) or (
+            column.kinds is not None and str(unit.kind) not in column.kinds
+        ):
             cells[column.key] = Cell(None, None, None, None)  # not asked
         elif column.key == "inspection":
             cells[column.key] = _inspection_cell(records.inspections.get(unit.id), instance_id, now)

@@ -142,7 +142,12 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
 
 
 def sign_in(page: Any, server: LiveServer, username: str, password: str = "demo") -> None:
-    """Sign in through the login form and land on the inbox."""
+    """Sign in through the login form and land on the inbox.
+
+    The page first leaves the app (about:blank), so that no request still in flight sets the
+    previous user's session cookie again after the cookies are cleared.
+    """
+    page.goto("about:blank")
     page.context.clear_cookies()
     page.goto(f"{server.url}/login")
     page.get_by_label("Tên đăng nhập").fill(username)

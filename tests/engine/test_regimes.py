@@ -92,3 +92,39 @@ def test_a_rounds_window_follows_its_regimes_grace_days(session) -> None:  # typ
 
     times = rounds.round_window(chosen, "h1", WorkCalendar())
     assert times["open_at"].startswith("2027-05-22") and times["close_at"].startswith("2027-06-07")
+
+
+def test_a_regimes_reporters_choose_who_reports_and_who_has_a_column_cell(
+    session,
+    world,  # type: ignore[no-untyped-def]
+) -> None:
+    from sqlalchemy import func, select
+
+    from engine.core import clock
+    from engine.processes import effects, timers
+    from engine.queries import supervision
+    from models import ProcessInstance, Unit, UnitKind
+
+    issued, _ = world
+    six_month = {**regimes.PRESETS["six_month"].as_data(), "reporters": ["commune"]}
+    issued.settings = {**issued.settings, "regimes": [*issued.settings["regimes"], six_month]}
+    effects.open_rounds(session, issued)  # what the province process does at issue
+    clock.set_now("2026-05-25T09:00+07:00")
+    timers.tick(session)
+    started = session.scalars(
+        select(Unit.kind)
+        .join(ProcessInstance, ProcessInstance.unit_id == Unit.id)
+        .where(ProcessInstance.process_key == "quarterly_report", ProcessInstance.round_key == "h1")
+    ).all()
+    assert len(started) == 75 and set(started) == {UnitKind.COMMUNE}
+    assert (
+        session.scalar(
+            select(func.count(ProcessInstance.id)).where(
+                ProcessInstance.process_key == "quarterly_report", ProcessInstance.round_key == "q2"
+            )
+        )
+        == 90
+    )
+    rows = {r.kind: r for r in supervision.build(session, issued).rows}
+    assert rows["department"].cells["h1"].label == "—"
+    assert rows["commune"].cells["h1"].status == "in_progress"
