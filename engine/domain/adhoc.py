@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from engine.core.errors import FieldErrors, NotFoundError
 from engine.core.formatting import parse_date, parse_number
+from engine.core.labels import unit_kind_label
 from engine.core.spreadsheets import fold
 from engine.domain.submissions import find_report
 from models import AdhocRequest, HumanTask, Plan, Report, Unit, UnitKind
@@ -146,6 +147,21 @@ def chosen_units(session: Session, scope: str, unit_ids: tuple[int, ...]) -> lis
     else:
         stmt = stmt.where(Unit.kind.in_(kinds.get(scope, [])))
     return list(session.scalars(stmt))
+
+
+def stage_label(request: AdhocRequest) -> str:
+    """Return the request as a stage is named (a matrix column, the province report)."""
+    return f"Đột xuất {request.number}"
+
+
+def unit_choices(session: Session) -> list[tuple[int, str, str]]:
+    """Return (id, name, kind label) of every unit a request may go to, by kind and name."""
+    rows = session.execute(
+        select(Unit.id, Unit.name, Unit.kind)
+        .where(Unit.active.is_(True), Unit.kind.in_([UnitKind.DEPARTMENT, UnitKind.COMMUNE]))
+        .order_by(Unit.kind, Unit.name)
+    )
+    return [(i, n, unit_kind_label(k)) for i, n, k in rows]
 
 
 def find(session: Session, plan_id: int, round_key: str) -> AdhocRequest | None:

@@ -123,7 +123,7 @@ def compute(session: Session, plan: Plan, round_key: str) -> dict[str, Any]:
     reports = [r for r in records.values() if isinstance(r, Report) and r.submitted_at]
     result: dict[str, Any] = {
         "round": round_key,
-        "round_label": f"Đột xuất {request.number}" if request else round_label(round_key),
+        "round_label": adhoc.stage_label(request) if request else round_label(round_key),
         "generated_at": now.isoformat(),
         "who": _who(units, records, now),
         "kpis": _kpi_rollup(session, plan, reports),

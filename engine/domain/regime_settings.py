@@ -25,6 +25,17 @@ NUMBER_LIMITS = {
 OPTIONAL_NUMBERS = ("reminder_days_before", "grace_days")
 
 
+def form_entries(plan: Plan) -> dict[str, dict[str, Any]]:
+    """Return the regimes form's values by frequency: the plan's regimes, and the presets of
+    those it does not have (unticked)."""
+    current = {r.frequency: r for r in regimes.regimes(plan)}
+    entries = {}
+    for frequency in regimes.FREQUENCY_ORDER:
+        regime = current.get(frequency) or regimes.PRESETS[frequency]
+        entries[frequency] = {**regime.as_data(), "applies": frequency in current}
+    return entries
+
+
 def set_regimes(
     session: Session, plan: Plan, entries: Mapping[str, Mapping[str, Any]], actor_id: int | None
 ) -> list[regimes.Regime]:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from engine.core import clock
 from engine.core.labels import STAGE_STATUS_LABELS, round_label
 from engine.core.workcalendar import business_date
-from engine.domain import regimes
+from engine.domain import adhoc, regimes
 from engine.domain.status import StageStatus, stage_status
 from engine.domain.targets import target_units
 from models import Inspection, Plan, ProcessInstance, Report, Unit, UnitPlan
@@ -45,7 +45,7 @@ def stages(plan: Plan) -> tuple[StageColumn, ...]:
         for r in regimes.report_rounds(plan)
     ] + [
         StageColumn(
-            q.round_key, f"Đột xuất {q.number}", "adhoc_report", q.round_key, q.due_date,
+            q.round_key, adhoc.stage_label(q), "adhoc_report", q.round_key, q.due_date,
             frozenset(int(i) for i in q.unit_ids),
         )
         for q in plan.adhoc_requests

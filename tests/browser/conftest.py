@@ -13,6 +13,7 @@ import re
 import shutil
 import threading
 from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -95,11 +96,11 @@ def browser_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def live_server(tmp_path: Path, browser_world: Path) -> Iterator[LiveServer]:
-    """Serve the real app (CSRF on) on a free port, on a fresh copy of the world."""
-    shutil.copyfile(browser_world, tmp_path / "live.db")
-    engine = make_engine(f"sqlite:///{tmp_path / 'live.db'}")
+@contextmanager
+def serve_copy(database: Path, folder: Path) -> Iterator[LiveServer]:
+    """Serve the real app (CSRF on) on a free port, on a fresh copy of `database`."""
+    shutil.copyfile(database, folder / "live.db")
+    engine = make_engine(f"sqlite:///{folder / 'live.db'}")
     app = make_app(engine, WTF_CSRF_ENABLED=True, TESTING=False)
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -110,6 +111,13 @@ def live_server(tmp_path: Path, browser_world: Path) -> Iterator[LiveServer]:
     thread.join(timeout=5)
     app.extensions["plancascade.engine"].dispose()
     engine.dispose()
+
+
+@pytest.fixture
+def live_server(tmp_path: Path, browser_world: Path) -> Iterator[LiveServer]:
+    """The app on a fresh copy of the world (the 2026 plan issued to the 90 units)."""
+    with serve_copy(browser_world, tmp_path) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -5,15 +5,12 @@ task due on 2027's date."""
 
 from __future__ import annotations
 
-import shutil
-import threading
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
 from engine.admin import first_run
 from engine.core import clock
@@ -21,8 +18,7 @@ from engine.core.db import make_engine, make_session_factory
 from engine.core.schema import upgrade
 from engine.demo.bootstrap import at
 from engine.workflow import definitions
-from tests.browser.conftest import LiveServer, QuietHandler, sign_in
-from tests.web.conftest import make_app
+from tests.browser.conftest import LiveServer, serve_copy, sign_in
 from tests.web.test_fresh_installation import PASSWORD, plan_2027_workbook, units_workbook
 
 
@@ -41,17 +37,8 @@ def empty_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def fresh_server(tmp_path: Path, empty_world: Path) -> Iterator[LiveServer]:
-    shutil.copyfile(empty_world, tmp_path / "live.db")
-    engine = make_engine(f"sqlite:///{tmp_path / 'live.db'}")
-    app = make_app(engine, WTF_CSRF_ENABLED=True, TESTING=False)
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield LiveServer(f"http://127.0.0.1:{server.server_port}", engine, make_session_factory(engine))
-    server.shutdown()
-    thread.join(timeout=5)
-    app.extensions["plancascade.engine"].dispose()
-    engine.dispose()
+    with serve_copy(empty_world, tmp_path) as server:
+        yield server
 
 
 def upload(page: Any, data: bytes, path: Path, button: str) -> None:

@@ -132,7 +132,7 @@ def edit_regimes(plan_id: int) -> ResponseReturnValue:
     session = db_session()
     plan = plans.get(session, plan_id)
     form = ActionForm()
-    entries = _regime_entries(plan)
+    entries = regime_settings.form_entries(plan)
     errors: dict[str, str] = {}
     status = 200
     if request.method == "POST":
@@ -162,16 +162,6 @@ def edit_regimes(plan_id: int) -> ResponseReturnValue:
         rounds=regimes.report_rounds(plan),
         kinds=regime_settings.REPORTER_KINDS,
     ), status
-
-
-def _regime_entries(plan: Any) -> dict[str, dict[str, Any]]:
-    """The form's values: the plan's regimes, and the presets of those it does not have."""
-    current = {r.frequency: r for r in regimes.regimes(plan)}
-    entries = {}
-    for frequency in regimes.FREQUENCY_ORDER:
-        regime = current.get(frequency) or regimes.PRESETS[frequency]
-        entries[frequency] = {**regime.as_data(), "applies": frequency in current}
-    return entries
 
 
 def _posted_regimes() -> dict[str, dict[str, Any]]:

@@ -7,16 +7,13 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from engine.core.errors import ConflictError, FieldErrors
-from engine.core.labels import UNIT_KIND_LABELS
 from engine.core.permissions import may_issue_requests
 from engine.domain import adhoc
 from engine.domain.adhoc import RequestInput
 from engine.processes import adhoc_requests
 from engine.queries import dashboard
-from models import Unit, UnitKind
 from web.admin.forms import ActionForm
 from web.auth.identity import current_actor
 from web.database import db_session
@@ -40,15 +37,6 @@ def navigation() -> dict[str, Any]:
     return {
         "nav_requests": bool(current_user.is_authenticated and may_issue_requests(current_actor()))
     }
-
-
-def _units() -> list[tuple[int, str, str]]:
-    rows = db_session().execute(
-        select(Unit.id, Unit.name, Unit.kind)
-        .where(Unit.active.is_(True), Unit.kind.in_([UnitKind.DEPARTMENT, UnitKind.COMMUNE]))
-        .order_by(Unit.kind, Unit.name)
-    )
-    return [(i, n, UNIT_KIND_LABELS.get(str(k), str(k))) for i, n, k in rows]
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -99,6 +87,6 @@ def list_requests() -> ResponseReturnValue:
         form=form,
         values=values,
         errors=errors,
-        units=_units(),
+        units=adhoc.unit_choices(session),
         types=adhoc.QUESTION_TYPES,
     ), status
