@@ -420,7 +420,7 @@ PROVINCE_PLAN = dict(
 REPORTING_ROUND = dict(
     id="reporting_round",
     pool_name="Đợt báo cáo",
-    lanes=[("dost_staff", 1)],
+    lanes=[("dost_staff", 2)],
     channels=1,
     nodes={
         "round_started": dict(type="startEvent", name="Đợt báo cáo theo kế hoạch",
@@ -431,16 +431,24 @@ REPORTING_ROUND = dict(
                            lane="dost_staff", col=2, script="cascade(report_process, round)"),
         "wait_round_close": dict(type="intermediateCatchEvent", name="Hết hạn đợt báo cáo",
                                  lane="dost_staff", col=3, timer="close_at"),
+        "summary_decision": dict(type="exclusiveGateway", name="Báo cáo lên tỉnh?",
+                                 lane="dost_staff", col=4, label="above"),
         "aggregate_round": dict(type="scriptTask", name="Tổng hợp đợt báo cáo",
-                                lane="dost_staff", col=4, script="aggregate(round)"),
-        "round_closed": dict(type="endEvent", name="Đã tổng hợp", lane="dost_staff", col=5),
+                                lane="dost_staff", col=5, script="aggregate(round)"),
+        "round_closed": dict(type="endEvent", name="Đã tổng hợp", lane="dost_staff", col=6),
+        "internal_round_closed": dict(type="endEvent", name="Đã đóng đợt (báo cáo gửi UBND xã)",
+                                      lane="dost_staff", row=1, col=5),
     },
     flows=[
         ("flow_to_wait_open", "round_started", "wait_round_open", "", None, "auto"),
         ("flow_to_open", "wait_round_open", "open_round", "", None, "auto"),
         ("flow_to_wait_close", "open_round", "wait_round_close", "", None, "auto"),
-        ("flow_to_aggregate", "wait_round_close", "aggregate_round", "", None, "auto"),
+        ("flow_to_decision", "wait_round_close", "summary_decision", "", None, "auto"),
+        ("flow_to_aggregate", "summary_decision", "aggregate_round", "Có",
+         "province_summary == True", "auto"),
         ("flow_to_closed", "aggregate_round", "round_closed", "", None, "auto"),
+        ("flow_internal_closed", "summary_decision", "internal_round_closed", "Không",
+         "province_summary == False", "vh"),
     ],
 )
 

@@ -205,9 +205,13 @@ def comparator_label(comparator: object) -> str:
 
 def round_label(key: str) -> str:
     """Return the Vietnamese name of a stage or report round from its key ("q3" → "Quý III",
-    "h1" → "6 tháng đầu năm", "m4" → "Tháng 4", "y1" → "Báo cáo năm")."""
+    "h1" → "6 tháng đầu năm", "m4" → "Tháng 4", "y1" → "Báo cáo năm"; a round of communes'
+    internal departments: "im4" → "Tháng 4 (phòng, ban)")."""
     if key in ROUND_LABELS:
         return ROUND_LABELS[key]
+    if key[:1] == "i" and key[1:2] in ("m", "q"):
+        inner = round_label(key[1:])
+        return key if inner == key[1:] else f"{inner} (phòng, ban)"
     prefix, number = key[:1], key[1:]
     index = int(number) if number.isdigit() else 0
     if prefix == "q" and 1 <= index <= 4:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from engine.core import calendars
-from engine.core.errors import NotFoundError
+from engine.core.errors import FieldErrors, NotFoundError
 from engine.domain import regimes, rounds
 from models import HumanTask, Plan, PlanStatus
 
@@ -52,6 +52,10 @@ def apply_draft(session: Session, task: HumanTask, data: Mapping[str, Any]) -> d
     plan.reminder_days_before = int(data["reminder_days_before"])
     plan.grace_days = int(data["grace_days"])
     if "report_regimes" in data:
+        if not any(not regimes.PRESETS[f].internal for f in data["report_regimes"]):
+            raise FieldErrors(
+                {"report_regimes": "Chọn ít nhất một chế độ báo cáo định kỳ của các đơn vị"}
+            )
         chosen = regimes.with_frequencies(plan, list(data["report_regimes"]))
         plan.settings = {**(plan.settings or {}), "regimes": chosen}
     return {}

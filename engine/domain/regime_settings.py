@@ -1,6 +1,7 @@
 """Sở KHCN sets a draft plan's reporting regimes, field by field (NĐ 09/2019's fields): which
 apply, and for each its name, content, who reports, receiver, method, deadline day, data
-cut-off, how early its rounds open, reminder and grace days. Checked here, stored on the plan."""
+cut-off, how early its rounds open, reminder and grace days. Checked here, stored on the plan.
+The regimes of communes' internal departments have those departments as reporters, always."""
 
 from __future__ import annotations
 
@@ -50,8 +51,8 @@ def set_regimes(
         entry = entries.get(frequency) or {}
         if entry.get("applies"):
             chosen.append(_regime(frequency, entry, errors))
-    if not chosen:
-        errors["regimes"] = "Chọn ít nhất một chế độ báo cáo định kỳ"
+    if not any(not r.internal for r in chosen):
+        errors["regimes"] = "Chọn ít nhất một chế độ báo cáo định kỳ của các đơn vị"
     if errors:
         raise FieldErrors(errors)
     plan.settings = {**(plan.settings or {}), "regimes": [r.as_data() for r in chosen]}
@@ -82,7 +83,10 @@ def _regime(frequency: str, entry: Mapping[str, Any], errors: dict[str, str]) ->
             current[name] = int(raw)
         else:
             errors[f"{frequency}.{name}"] = f"Nhập một số từ {low} đến {high}"
-    reporters = [k for k in REPORTER_KINDS if k in (entry.get("reporters") or ())]
+    if regimes.PRESETS[frequency].internal:  # the communes' departments, by definition
+        reporters = [regimes.INTERNAL]
+    else:
+        reporters = [k for k in REPORTER_KINDS if k in (entry.get("reporters") or ())]
     if not reporters:
         errors[f"{frequency}.reporters"] = "Chọn ít nhất một loại đơn vị báo cáo"
     current["reporters"] = reporters

@@ -6,6 +6,12 @@ Regimes are plan data (`plan.settings["regimes"]`, set on Sở KHCN's draft step
 states none has the quarterly report of Quyết định 33/QĐ-UBND (before the 5th of each
 quarter's last month). A round's key is its frequency's prefix and its number in the year
 (`q1`…`q4`, `h1`, `h2`, `m1`…`m12`, `y1`), so a plan has one regime per frequency.
+
+A regime's reporters are unit kinds, or `internal`: the internal departments (phòng, ban) of
+every commune the plan is addressed to, reporting to their commune. Internal regimes have
+frequencies of their own (`internal_monthly` → `im1`…`im12`, `internal_quarterly` →
+`iq1`…`iq4`); a plan without one keeps the default: a commune's quarterly report asks its
+departments inside that round, due on the 2nd of the same month.
 """
 
 from __future__ import annotations
@@ -23,8 +29,13 @@ FREQUENCIES: dict[str, tuple[str, int, int]] = {
     "quarterly": ("q", 4, 3),
     "six_month": ("h", 2, 6),
     "annual": ("y", 1, 12),
+    "internal_monthly": ("im", 12, 1),
+    "internal_quarterly": ("iq", 4, 3),
 }
-FREQUENCY_ORDER = ("quarterly", "six_month", "annual", "monthly")
+FREQUENCY_ORDER = (
+    "quarterly", "six_month", "annual", "monthly", "internal_monthly", "internal_quarterly"
+)
+INTERNAL = "internal"  # the reporters of a regime of communes' internal departments
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,12 @@ class Regime:
     reminder_days_before: int | None = None  # None: the plan's
     grace_days: int | None = None  # None: the plan's
     due_dates: tuple[str, ...] = field(default_factory=tuple)  # explicit, one per round
+
+    @property
+    def internal(self) -> bool:
+        """Whether the communes' internal departments report under this regime (to their
+        commune, not to the province)."""
+        return INTERNAL in self.reporters
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Regime:
@@ -94,6 +111,20 @@ PRESETS: dict[str, Regime] = {
         "monthly", "Báo cáo định kỳ hằng tháng",
         cutoff="Từ ngày 15 tháng trước đến ngày 14 tháng báo cáo", open_days=7,
     ),
+    "internal_monthly": Regime(
+        "internal_monthly", "Báo cáo hằng tháng của phòng, ban thuộc xã",
+        content="Tình hình thực hiện các nhiệm vụ chuyển đổi số được UBND xã, phường giao",
+        process_key="internal_report", reporters=(INTERNAL,), receiver="UBND xã, phường",
+        method="Trên hệ thống quản lý kế hoạch chuyển đổi số", due_day=25, open_days=7,
+        cutoff="Từ ngày 25 tháng trước đến ngày 24 tháng báo cáo",
+    ),
+    "internal_quarterly": Regime(
+        "internal_quarterly", "Báo cáo hằng quý của phòng, ban thuộc xã",
+        content="Tình hình thực hiện các nhiệm vụ chuyển đổi số được UBND xã, phường giao",
+        process_key="internal_report", reporters=(INTERNAL,), receiver="UBND xã, phường",
+        due_day=2, open_days=14,
+        cutoff="Từ ngày 15 của tháng trước kỳ báo cáo đến ngày 14 của tháng trước tháng cuối quý",
+    ),
 }
 DEFAULT_FREQUENCIES = ("quarterly",)
 
@@ -109,6 +140,23 @@ def regimes(plan: Plan) -> tuple[Regime, ...]:
     if legacy and len(legacy) == 4:
         return (Regime.from_data({**quarterly.as_data(), "due_dates": list(legacy)}),)
     return (quarterly,)
+
+
+def internal_regimes(plan: Plan) -> tuple[Regime, ...]:
+    """Return the plan's regimes of communes' internal departments."""
+    return tuple(r for r in regimes(plan) if r.internal)
+
+
+def departments_round(plan: Plan, round_key: str) -> str:
+    """Return the round in which a commune's departments report what feeds its report of
+    `round_key`: the matching round of the plan's internal regime of the same period
+    (`q2` → `iq2`), else the same round (asked inside the commune's report)."""
+    found = find_round(plan, round_key)
+    if found is None or found.regime.internal:
+        return round_key
+    prefix = FREQUENCIES[found.regime.frequency][0]
+    matching = [r for r in internal_regimes(plan) if FREQUENCIES[r.frequency][0] == "i" + prefix]
+    return f"i{round_key}" if matching else round_key
 
 
 def with_frequencies(plan: Plan, frequencies: list[str]) -> list[dict[str, Any]]:

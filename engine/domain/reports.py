@@ -72,10 +72,20 @@ def adhoc_start_data(
 def internal_start_data(
     session: Session, plan: Plan, unit: Unit, calendar: WorkCalendar, round_key: str
 ) -> dict[str, Any]:
-    """Return the start data of an internal department's report to its commune."""
+    """Return the start data of an internal department's report to its commune: reminded and
+    escalated as its regime says (a round of an internal regime), else one working day before
+    and after (asked inside the commune's round)."""
     due = rounds.internal_due(plan, round_key)
     ensure(session, plan, unit, round_key, due)
-    schedule = calendars.deadline_schedule(calendar, due, 1, 1)
+    found = regimes.find_round(plan, round_key)
+    if found is not None and found.regime.internal:
+        before, after = (
+            regimes.reminder_days(plan, found.regime),
+            regimes.grace_days(plan, found.regime),
+        )
+    else:
+        before, after = 1, 1
+    schedule = calendars.deadline_schedule(calendar, due, before, after)
     return {"plan_id": plan.id, "unit_id": unit.id, "round": round_key, **schedule}
 
 

@@ -26,10 +26,16 @@ def is_report_round(plan: Plan, round_key: str) -> bool:
 
 
 def internal_due(plan: Plan, round_key: str) -> date:
-    """Return when a commune's internal departments report to it (the 2nd of the same month)."""
-    due = report_due(plan, round_key)
+    """Return when a commune's internal departments report to it for `round_key` (a round of
+    theirs, or the commune's round they feed): a round of an internal regime by its own
+    deadline; asked inside the commune's round, the 2nd of the same month."""
+    found = regimes.find_round(plan, regimes.departments_round(plan, round_key))
+    if found is None:
+        raise ValueError(f"unknown report round {round_key!r}")
+    if found.regime.internal:
+        return found.due
     day = int((plan.settings or {}).get("internal_due_day", 2))
-    return due.replace(day=min(day, due.day))
+    return found.due.replace(day=min(day, found.due.day))
 
 
 def inspection_due(plan: Plan) -> date:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from engine.domain import adhoc, regimes
 from models import Plan, Unit, UnitKind
@@ -35,13 +35,34 @@ def internal_units(session: Session, plan: Plan, parent: Unit | None) -> list[Un
     )
 
 
+def departments_of_targets(session: Session, plan: Plan) -> list[Unit]:
+    """Return the active internal departments of every active unit the plan is addressed to."""
+    parent = aliased(Unit)
+    return list(
+        session.scalars(
+            select(Unit)
+            .join(parent, Unit.parent_id == parent.id)
+            .where(
+                Unit.kind == UnitKind.INTERNAL,
+                Unit.active.is_(True),
+                parent.kind.in_(list(plan.target_kinds)),
+                parent.active.is_(True),
+            )
+            .order_by(Unit.id)
+        )
+    )
+
+
 def round_units(session: Session, plan: Plan, round_key: str) -> list[Unit]:
     """Return the units a round asks: an ad-hoc request's chosen units, a regime's reporters
-    (unit kinds the plan is addressed to), or every target unit for any other stage."""
+    (unit kinds the plan is addressed to, or the internal departments of those units), or
+    every target unit for any other stage."""
     request = adhoc.find(session, plan.id, round_key)
     if request is not None:
         return adhoc.units_of(session, request)
     found = regimes.find_round(plan, round_key)
+    if found is not None and found.regime.internal:
+        return departments_of_targets(session, plan)
     units = target_units(session, plan)
     if found is None:
         return units

@@ -14,7 +14,7 @@ from engine.core.errors import ConflictError, FieldErrors, NotFoundError, Permis
 from engine.core.permissions import Actor, may_issue_requests
 from engine.domain import adhoc
 from engine.domain.adhoc import RequestInput
-from engine.processes import cascade, effects
+from engine.processes import effects
 from models import AdhocRequest, Plan, PlanStatus
 
 LIMITS = {"number": 60, "issuer": 200, "subject": 2000}
@@ -84,11 +84,5 @@ def _open_round(session: Session, plan: Plan, request: AdhocRequest) -> None:
         "open_at": (clock.now() - timedelta(seconds=1)).isoformat(),  # due now: opens at once
         "close_at": calendars.morning(closes).isoformat(),
     }
-    data = {
-        "plan_id": plan.id,
-        "round": request.round_key,
-        "report_process": "adhoc_report",
-        **window,
-    }
-    cascade.start_province_process(session, plan, "reporting_round", request.round_key, data)
+    effects.start_round(session, plan, request.round_key, "adhoc_report", window)
     effects.settle(session)

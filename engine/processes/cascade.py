@@ -3,7 +3,8 @@
 Idempotent: units that already have an instance are skipped, so an interrupted or repeated
 cascade never duplicates work; the unique key on process_instance guards concurrent runs.
 The same mechanism works one level down: a commune's quarterly report cascades to its
-internal departments.
+internal departments — unless the plan has regimes of its own for them, whose rounds cascade
+`internal_report` to the departments of every target commune.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 from engine.core import audit, calendars
 from engine.core.errors import NotFoundError
 from engine.core.workcalendar import WorkCalendar
-from engine.domain import inspections, reports, rounds, unit_plans
+from engine.domain import inspections, regimes, reports, rounds, unit_plans
 from engine.domain.targets import internal_units, round_units, target_units
 from engine.processes import lifecycle
 from engine.workflow import definitions
@@ -53,7 +54,9 @@ TARGETS: dict[str, Target] = {
         lambda s, p, u, r: round_units(s, p, r), reports.start_data, rounds.report_due
     ),
     "internal_report": Target(
-        lambda s, p, u, r: internal_units(s, p, u), reports.internal_start_data, rounds.internal_due
+        lambda s, p, u, r: internal_units(s, p, u) if u is not None else round_units(s, p, r),
+        reports.internal_start_data,
+        rounds.internal_due,
     ),
     "inspection": Target(
         lambda s, p, u, r: inspections.pending_units(s, p.id),
@@ -155,7 +158,7 @@ def _start_one(
         definition=definition,
         parent_instance_id=parent.id if parent else None,
     )
-    if process_key == "quarterly_report" and unit.children:
+    if process_key == "quarterly_report" and unit.children and not regimes.internal_regimes(plan):
         run(
             session,
             plan.id,

@@ -45,15 +45,39 @@ def _apply(session: Session, item: lifecycle.Pending) -> None:
 
 
 def open_rounds(session: Session, plan: Plan) -> None:
-    """Start one `reporting_round` instance per report round of the plan's regimes (once each):
-    it opens the round on its date, cascades the report to the regime's units and closes the
-    round with the province report."""
+    """Start one `reporting_round` instance per report round of the plan's regimes (once each).
+    A round of communes' internal departments closes without a province report: they report
+    to their commune."""
     calendar = calendars.load(session)
     for item in regimes.report_rounds(plan):
-        data = {
-            "plan_id": plan.id,
-            "round": item.key,
-            "report_process": item.process_key,
-            **rounds.round_window(plan, item.key, calendar),
-        }
-        cascade.start_province_process(session, plan, "reporting_round", item.key, data)
+        window = rounds.round_window(plan, item.key, calendar)
+        start_round(
+            session,
+            plan,
+            item.key,
+            item.process_key,
+            window,
+            province_summary=not item.regime.internal,
+        )
+
+
+def start_round(
+    session: Session,
+    plan: Plan,
+    round_key: str,
+    report_process: str,
+    window: dict[str, str],
+    *,
+    province_summary: bool = True,
+) -> None:
+    """Start the `reporting_round` of `round_key` (once): it opens the round at `open_at`,
+    cascades `report_process` to the round's units, and at `close_at` closes it — with the
+    province report of the round when `province_summary`."""
+    data = {
+        "plan_id": plan.id,
+        "round": round_key,
+        "report_process": report_process,
+        "province_summary": province_summary,
+        **window,
+    }
+    cascade.start_province_process(session, plan, "reporting_round", round_key, data)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from engine.core import clock
 from engine.core.labels import STAGE_STATUS_LABELS, round_label
-from engine.domain import reports, rounds
+from engine.domain import regimes, reports, rounds
 from engine.domain.kpis import target_text
 from engine.domain.status import StageStatus, stage_status
 from engine.domain.unit_plans import template_kind
@@ -150,7 +150,8 @@ def _internal(
     due = rounds.internal_due(plan, round_key)
     now = clock.now()
     rows = []
-    for item in reports.internal_inputs(session, plan.id, unit, round_key):
+    asked = regimes.departments_round(plan, round_key)
+    for item in reports.internal_inputs(session, plan.id, unit, asked):
         status = stage_status(started=True, due=due, submitted_at=item["submitted_at"], now=now)
         rows.append(
             InternalInput(

@@ -37,12 +37,14 @@ class StageColumn:
 
 def stages(plan: Plan) -> tuple[StageColumn, ...]:
     """Return the plan's stages in order: adoption, every report round of its regimes and every
-    ad-hoc request (by deadline), then inspection."""
+    ad-hoc request (by deadline), then inspection. Rounds of communes' internal departments
+    are not stages of the province: the departments report to their commune (unit page)."""
     reports = [
         StageColumn(
             r.key, r.label, r.process_key, r.key, r.due, kinds=frozenset(r.regime.reporters)
         )
         for r in regimes.report_rounds(plan)
+        if not r.regime.internal
     ] + [
         StageColumn(
             q.round_key, adhoc.stage_label(q), "adhoc_report", q.round_key, q.due_date,

@@ -837,6 +837,7 @@ def test_province_plan_year_chain_follows_the_clock(clock):
 def test_a_reporting_round_opens_cascades_and_closes_on_its_dates(clock):
     rec = Recorder()
     data = {"plan_id": 1, "round": "h1", "report_process": "quarterly_report",
+            "province_summary": True,
             "open_at": "2026-05-22T08:00:00+07:00", "close_at": "2026-06-13T08:00:00+07:00"}
     wf = start_workflow("reporting_round", data, rec)
     assert rec.calls == []
@@ -850,6 +851,18 @@ def test_a_reporting_round_opens_cascades_and_closes_on_its_dates(clock):
         settle(wf)
         assert rec.calls == calls, moment
     assert wf.is_completed()
+
+
+def test_a_round_of_internal_departments_closes_without_a_province_report(clock):
+    rec = Recorder()
+    data = {"plan_id": 1, "round": "im5", "report_process": "internal_report",
+            "province_summary": False,
+            "open_at": "2026-05-18T08:00:00+07:00", "close_at": "2026-06-02T08:00:00+07:00"}
+    wf = start_workflow("reporting_round", data, rec)
+    clock.current = datetime.fromisoformat("2026-06-02T08:00:01+07:00")
+    settle(wf)
+    assert rec.calls == [("cascade", "internal_report", "im5")]
+    assert wf.is_completed() and states(wf, "internal_round_closed") == ["COMPLETED"]
 
 
 def test_province_plan_with_every_date_past_runs_the_year_at_once(clock):

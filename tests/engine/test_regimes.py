@@ -67,7 +67,9 @@ def test_settings_are_checked_field_by_field_and_only_on_a_draft(session) -> Non
     draft = plan()
     with pytest.raises(FieldErrors) as nothing:
         regime_settings.set_regimes(session, draft, {}, None)
-    assert nothing.value.errors == {"regimes": "Chọn ít nhất một chế độ báo cáo định kỳ"}
+    assert nothing.value.errors == {
+        "regimes": "Chọn ít nhất một chế độ báo cáo định kỳ của các đơn vị"
+    }
     entry = {
         "applies": True,
         "name": "Báo cáo năm",
@@ -128,3 +130,94 @@ def test_a_regimes_reporters_choose_who_reports_and_who_has_a_column_cell(
     rows = {r.kind: r for r in supervision.build(session, issued).rows}
     assert rows["department"].cells["h1"].label == "—"
     assert rows["commune"].cells["h1"].status == "in_progress"
+
+
+def test_internal_regimes_have_their_own_rounds_and_labels() -> None:
+    chosen = plan()
+    chosen.settings = {
+        "regimes": regimes.with_frequencies(chosen, ["quarterly", "internal_quarterly"])
+    }
+    keys = [r.key for r in regimes.report_rounds(chosen)]
+    assert keys == ["iq1", "q1", "iq2", "q2", "iq3", "q3", "iq4", "q4"]
+    found = regimes.find_round(chosen, "iq2")
+    assert found is not None and found.regime.internal and found.due == date(2027, 6, 2)
+    assert found.label == "Quý II (phòng, ban)"
+    assert regimes.departments_round(chosen, "q2") == "iq2"
+    assert regimes.departments_round(plan(), "q2") == "q2"
+    from engine.domain import rounds
+
+    assert rounds.internal_due(chosen, "q2") == date(2027, 6, 2)
+    assert rounds.internal_due(plan(), "q2") == date(2027, 6, 2)
+
+
+def test_internal_regimes_are_not_enough_on_their_own_and_keep_their_reporters(
+    session,  # type: ignore[no-untyped-def]
+) -> None:
+    draft = plan()
+    monthly = {**regimes.PRESETS["internal_monthly"].as_data(), "applies": True}
+    monthly["due_day"], monthly["open_days"] = "25", "7"
+    with pytest.raises(FieldErrors) as alone:
+        regime_settings.set_regimes(session, draft, {"internal_monthly": monthly}, None)
+    assert set(alone.value.errors) == {"regimes"}
+    quarterly = {**regimes.PRESETS["quarterly"].as_data(), "applies": True}
+    quarterly["due_day"], quarterly["open_days"] = "5", "14"
+    chosen = regimes.regimes(draft)  # the default before
+    stored = regime_settings.set_regimes(
+        session,
+        draft,
+        {"internal_monthly": {**monthly, "reporters": ["commune"]}, "quarterly": quarterly},
+        None,
+    )
+    assert [r.frequency for r in stored] == ["quarterly", "internal_monthly"]
+    assert stored[1].reporters == ("internal",) and chosen[0].frequency == "quarterly"
+
+
+def test_an_internal_regimes_rounds_reach_the_communes_departments_not_the_province(
+    session,
+    world,  # type: ignore[no-untyped-def]
+) -> None:
+    from sqlalchemy import select
+
+    from engine.core import clock
+    from engine.processes import effects, timers
+    from engine.queries import supervision
+    from models import ProcessInstance, Unit, UnitKind
+
+    issued, _ = world
+    monthly = regimes.PRESETS["internal_monthly"].as_data()
+    issued.settings = {**issued.settings, "regimes": [*issued.settings["regimes"], monthly]}
+    effects.open_rounds(session, issued)
+    departments = session.scalars(select(Unit).where(Unit.kind == UnitKind.INTERNAL)).all()
+    assert len(departments) == 6
+    clock.set_now("2026-05-19T09:00+07:00")  # May's round opens seven days before the 25th
+    timers.tick(session)  # (the rounds of January to April open late: the regime is new)
+    internal = session.scalars(
+        select(ProcessInstance).where(
+            ProcessInstance.process_key == "internal_report", ProcessInstance.round_key == "im5"
+        )
+    ).all()
+    assert {i.unit_id for i in internal} == {d.id for d in departments}
+    assert {i.due_date for i in internal} == {date(2026, 5, 25)}
+    assert {i.parent_instance_id for i in internal} == {None}
+    clock.set_now("2026-06-03T09:00+07:00")  # q2 has opened; the round of May has closed
+    timers.tick(session)
+    rounds_opened = session.scalars(
+        select(ProcessInstance.round_key).where(ProcessInstance.process_key == "internal_report")
+    ).all()
+    # a commune's q2 report no longer asks its departments inside the round
+    assert set(rounds_opened) == {"im1", "im2", "im3", "im4", "im5"}
+    assert session.scalars(
+        select(ProcessInstance).where(ProcessInstance.process_key == "quarterly_report",
+                                      ProcessInstance.round_key == "q2")
+    ).first() is not None
+    closed = session.scalars(
+        select(ProcessInstance).where(
+            ProcessInstance.process_key == "reporting_round", ProcessInstance.round_key == "im5"
+        )
+    ).one()
+    assert closed.status == "completed"
+    assert session.scalars(
+        select(ProcessInstance).where(ProcessInstance.process_key == "aggregation",
+                                      ProcessInstance.round_key == "im5")
+    ).first() is None
+    assert not any(s.key.startswith("im") for s in supervision.stages(issued))
