@@ -199,6 +199,7 @@ def test_an_internal_regimes_rounds_reach_the_communes_departments_not_the_provi
     assert {i.unit_id for i in internal} == {d.id for d in departments}
     assert {i.due_date for i in internal} == {date(2026, 5, 25)}
     assert {i.parent_instance_id for i in internal} == {None}
+    _department_reports_may(session, world[1], departments[0])
     clock.set_now("2026-06-03T09:00+07:00")  # q2 has opened; the round of May has closed
     timers.tick(session)
     rounds_opened = session.scalars(
@@ -221,3 +222,36 @@ def test_an_internal_regimes_rounds_reach_the_communes_departments_not_the_provi
                                       ProcessInstance.round_key == "im5")
     ).first() is None
     assert not any(s.key.startswith("im") for s in supervision.stages(issued))
+
+
+def _department_reports_may(session, cast, department) -> None:  # type: ignore[no-untyped-def]
+    """One department sends its May report; its commune's unit page shows it by round."""
+    from sqlalchemy import select
+
+    from engine.demo.actors import act
+    from engine.queries import unit_views
+    from models import HumanTask, HumanTaskStatus, Plan
+
+    task = session.scalars(
+        select(HumanTask).where(
+            HumanTask.unit_id == department.id,
+            HumanTask.form_key == "internal_report_fill",
+            HumanTask.status == HumanTaskStatus.READY,
+        )
+    ).first()
+    assert task is not None and task.instance.round_key == "im1"  # the oldest first
+    tasks = session.scalars(
+        select(HumanTask).where(
+            HumanTask.unit_id == department.id, HumanTask.status == HumanTaskStatus.READY
+        )
+    ).all()
+    may = next(t for t in tasks if t.instance.round_key == "im5")
+    act(session, cast, may, {"task_statuses": [], "notes": "Đã rà soát hồ sơ số hóa"})
+    plan = session.scalars(select(Plan)).one()
+    admin = cast.actor("dost_staff", None)
+    page = unit_views.overview(session, admin, plan, department.parent.code)
+    sent = [i for i in page.internal if i.submitted_at is not None]
+    assert [(i.round_label, i.unit_name, i.notes) for i in sent] == [
+        ("Tháng 5 (phòng, ban)", department.name, "Đã rà soát hồ sơ số hóa")
+    ]
+    assert not any(key.startswith("im") for key, _ in page.stage_heads)

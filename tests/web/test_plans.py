@@ -132,3 +132,34 @@ def test_sokhcn_sets_a_draft_plans_regimes_field_by_field(
         assert regimes.grace_days(plan, rounds["h1"].regime) == 3
         assert regimes.grace_days(plan, rounds["q1"].regime) == plan.grace_days
     assert "6 tháng đầu năm" in text(staff.get(f"/plans/{draft_id}/regimes"))
+
+
+def test_sokhcn_adds_the_communes_departments_monthly_regime(
+    app: Flask, signed_in: Any, fresh: Any, session: Session
+) -> None:
+    from engine.domain import regimes
+
+    staff = signed_in("skhcn.staff")
+    staff.post("/plans/copy", data={"source": session.scalars(select(Plan.id)).one()})
+    with fresh() as s:
+        draft_id = s.scalars(select(Plan.id).where(Plan.year == 2027)).one()
+    page = text(staff.get(f"/plans/{draft_id}/regimes"))
+    assert "Báo cáo hằng tháng của phòng, ban thuộc xã" in page
+    assert "Phòng, ban thuộc UBND xã, phường" in page
+    form = regime_form(**{
+        "internal_monthly-applies": "y",
+        "internal_monthly-name": "Báo cáo hằng tháng của phòng, ban thuộc xã",
+        "internal_monthly-content": "Nhiệm vụ được UBND xã giao",
+        "internal_monthly-receiver": "UBND xã, phường",
+        "internal_monthly-method": "Trên hệ thống",
+        "internal_monthly-cutoff": "Ngày 24 hằng tháng",
+        "internal_monthly-due_day": "25", "internal_monthly-open_days": "7",
+        "internal_monthly-reporters": ["department"],  # ignored: the departments report
+    })
+    assert staff.post(f"/plans/{draft_id}/regimes", data=form).status_code == 302
+    with fresh() as s:
+        plan = s.get(Plan, draft_id)
+        found = regimes.find_round(plan, "im5")
+        assert found is not None and found.due.isoformat() == "2027-05-25"
+        assert found.regime.reporters == ("internal",)
+    assert "Tháng 5 (phòng, ban)" in text(staff.get(f"/plans/{draft_id}/regimes"))
