@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import getpass
 import json
+import logging
 import os
+import signal
 import sys
 import tempfile
-import time
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -45,29 +48,44 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_tick(result: Any) -> None:
+    print(json.dumps({"now": clock.now().isoformat(), **dataclasses.asdict(result)}), flush=True)
+
+
 def cmd_tick(args: argparse.Namespace) -> int:
-    """Fire due timers once (or forever with --loop)."""
+    """Fire due timers once, or every --interval seconds with --loop until SIGTERM/SIGINT.
+
+    Any number of ticks may run at once on one database: they share the work (see
+    engine.processes.timers). Exit 1 when the database cannot write or an instance failed.
+    """
+    from engine.core import db_faults
+    from engine.core.db import make_engine, make_session_factory
     from engine.processes import timers
 
     if args.now:
         clock.set_now(args.now)
-    engine, session = _session()
-    while True:
-        with session:
-            result = timers.tick(session)
-        print(
-            json.dumps(
-                {
-                    "now": clock.now().isoformat(),
-                    "due_instances": result.due_instances,
-                    "advanced": result.advanced,
-                }
-            ),
-            flush=True,
-        )
-        if not args.loop:
-            return 0
-        time.sleep(args.interval)
+    if args.interval <= 0:
+        print("--interval phải lớn hơn 0", file=sys.stderr)
+        return 2
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("engine").setLevel(logging.INFO)  # SpiffWorkflow's own INFO is noise
+    sessions = make_session_factory(make_engine())
+    if args.loop:
+        stop = threading.Event()
+        for number in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(number, lambda *_: stop.set())
+        timers.tick_loop(sessions, args.interval, stop, _print_tick)
+        return 0
+    with sessions() as session:
+        try:
+            result = timers.tick(session, mail=True)
+        except Exception as exc:
+            if not db_faults.is_unavailable(exc):
+                raise
+            print(f"Lỗi: {db_faults.UNAVAILABLE_MESSAGE}", file=sys.stderr)
+            return 1
+    _print_tick(result)
+    return 1 if result.failed else 0
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
@@ -276,19 +294,20 @@ def _warn_without_admin() -> None:
         )
 
 
+def serve_command(host: str, port: int, workers: int) -> list[str]:
+    """Return the command that runs the web app on gunicorn through this very Python, so it
+    works whether or not the virtualenv's bin/ is on PATH (pipx, a script run by its path)."""
+    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    return [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", bind,
+            "web.wsgi:app"]
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Run the web app on gunicorn (a production WSGI server)."""
     _warn_without_admin()
-    command = [
-        "gunicorn",
-        "--workers",
-        str(args.workers),
-        "--bind",
-        f"{args.host}:{args.port}",
-        "web.wsgi:app",
-    ]
-    os.execvp(command[0], command)
-    return 0  # pragma: no cover - execvp does not return
+    command = serve_command(args.host, args.port, args.workers)
+    os.execv(command[0], command)
+    return 0  # pragma: no cover - execv does not return
 
 
 def _add_first_run(sub: Any) -> None:
@@ -325,8 +344,9 @@ def build_parser() -> argparse.ArgumentParser:
     init.set_defaults(func=cmd_init)
     tick = sub.add_parser("tick", help="kích hoạt các bộ hẹn giờ đến hạn")
     tick.add_argument("--now", help="đồng hồ giả lập (ISO)")
-    tick.add_argument("--loop", action="store_true")
-    tick.add_argument("--interval", type=float, default=60.0)
+    tick.add_argument("--loop", action="store_true",
+                      help="chạy liên tục, mỗi --interval giây một lượt (dừng: SIGTERM/SIGINT)")
+    tick.add_argument("--interval", type=float, default=60.0, help="số giây giữa hai lượt")
     tick.set_defaults(func=cmd_tick)
     sim = sub.add_parser("simulate", help="mô phỏng năm kế hoạch")
     sim.add_argument("--units", type=int, default=90)

@@ -2,6 +2,7 @@
 
 from models.admin import ProcessDraft
 from models.base import Base
+from models.mail import MailMode, MailOutbox, MailStatus
 from models.org import PROVINCE_WIDE_ROLES, Role, RoleMembership, Substitution, Unit, UnitKind, User
 from models.plans import (
     AdhocRequest,
@@ -23,6 +24,7 @@ from models.reporting import (
     Report,
     ReportStatus,
 )
+from models.security import LoginFailure, RateLimitCounter
 from models.workflow import (
     AuditEvent,
     CalendarDay,
@@ -51,6 +53,10 @@ __all__ = [
     "HumanTask",
     "HumanTaskStatus",
     "InstanceStatus",
+    "LoginFailure",
+    "MailMode",
+    "MailOutbox",
+    "MailStatus",
     "Notification",
     "PROVINCE_WIDE_ROLES",
     "Plan",
@@ -60,6 +66,7 @@ __all__ = [
     "ProcessDefinition",
     "ProcessDraft",
     "ProcessInstance",
+    "RateLimitCounter",
     "Role",
     "RoleMembership",
     "Substitution",

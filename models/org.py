@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
+from models.mail import MailMode
 
 
 class UnitKind(StrEnum):
@@ -68,6 +69,12 @@ class User(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     email: Mapped[str | None] = mapped_column(String(200))
+    # Raised on sign-out, password change and deactivation: older session cookies stop working.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # reminder-like notices by mail: each at once, or gathered at 07:30 (escalations: at once)
+    mail_mode: Mapped[MailMode] = mapped_column(
+        String(10), default=MailMode.IMMEDIATE, server_default=MailMode.IMMEDIATE.value
+    )
 
     unit: Mapped[Unit] = relationship(back_populates="users")
     memberships: Mapped[list[RoleMembership]] = relationship(

@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 
 python3 -m pip install -q --disable-pip-version-check -e ".[test]"
 bash scripts/browser.sh >&2
+bash scripts/libreoffice.sh >&2
+export PLANCASCADE_REQUIRE_LIBREOFFICE=1  # the document tests render .docx to PDF, never skip
 
 echo "== Kiểm tra mã nguồn (ruff, mypy)"
 python3 -m ruff check engine models web tests bench

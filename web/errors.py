@@ -1,11 +1,15 @@
-"""Error pages in Vietnamese (JSON under /api/), and domain errors mapped to HTTP codes."""
+"""Error pages in Vietnamese (JSON under /api/), and domain and database errors mapped to HTTP
+codes: a database that cannot save now (read-only, full, unreachable) is a 503 that says nothing
+was lost, a concurrent change a 409 — neither a 500."""
 from __future__ import annotations
 
-from flask import Flask, g, jsonify, render_template
+from flask import Flask, current_app, g, jsonify, make_response, render_template
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from engine.core import db_faults
 from engine.core.errors import (
     ConflictError,
     FieldErrors,
@@ -25,7 +29,9 @@ TITLES = {
     409: "Dữ liệu đã thay đổi",
     413: "Dữ liệu gửi lên quá lớn",
     415: "Định dạng dữ liệu không được hỗ trợ",
+    429: "Quá nhiều lần thử",
     500: "Lỗi hệ thống",
+    503: "Chưa lưu được dữ liệu",
 }
 
 MESSAGES = {
@@ -37,8 +43,11 @@ MESSAGES = {
     409: "Dữ liệu đã được người khác thay đổi; vui lòng tải lại trang.",
     413: "Dữ liệu gửi lên vượt quá dung lượng cho phép.",
     415: "Yêu cầu phải gửi dữ liệu JSON.",
+    429: "Bạn đã thử quá nhiều lần. Vui lòng thử lại sau ít phút.",
     500: "Đã có lỗi trong hệ thống. Vui lòng thử lại sau hoặc liên hệ quản trị hệ thống.",
+    503: db_faults.UNAVAILABLE_MESSAGE,
 }
+RETRY_AFTER_SECONDS = 60
 
 CSRF_MESSAGE = ("Phiên làm việc đã hết hạn hoặc biểu mẫu thiếu mã bảo mật; "
                 "vui lòng tải lại trang và thử lại.")
@@ -94,10 +103,42 @@ def handle_domain(exc: PlancascadeError) -> ResponseReturnValue:
     return respond(status, exc.message)
 
 
+def _rollback_quietly() -> None:
+    """Undo the failed request's session; a connection already lost has nothing to undo."""
+    try:
+        _rollback()
+    except SQLAlchemyError as exc:
+        current_app.logger.warning("Không hoàn tác được phiên làm việc: %s", exc)
+
+
+def unavailable() -> ResponseReturnValue:
+    """Answer 503 "nothing was saved, try again", on a page that needs no database."""
+    text = MESSAGES[503]
+    if wants_json():
+        response = make_response(jsonify({"error": text}))
+    else:
+        page = current_app.jinja_env.get_template("errors/unavailable.html")
+        response = make_response(page.render(title=TITLES[503], message=text, status=503))
+    response.status_code = 503
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def handle_database(exc: SQLAlchemyError) -> ResponseReturnValue:
+    """Say what a database error means for the user: the database cannot save now (503),
+    someone else changed the same data first (409), or a fault of ours (500)."""
+    if db_faults.is_unavailable(exc):
+        _rollback_quietly()
+        current_app.logger.warning("Cơ sở dữ liệu chưa ghi được: %s", exc)
+        return unavailable()
+    if db_faults.is_conflict(exc):
+        _rollback_quietly()
+        return respond(409)
+    return handle_unexpected(exc)
+
+
 def handle_unexpected(exc: Exception) -> ResponseReturnValue:
     """Log an unexpected error and answer 500 without revealing it."""
-    from flask import current_app
-
     if isinstance(exc, HTTPException):
         return handle_http(exc)
     _rollback()
@@ -110,4 +151,5 @@ def register(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(PlancascadeError, handle_domain)
+    app.register_error_handler(SQLAlchemyError, handle_database)
     app.register_error_handler(Exception, handle_unexpected)

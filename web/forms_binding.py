@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
+from web.params import parse_int
+
 SEPARATOR = "-"
 LIST_SUFFIX = "[]"
 IGNORED = frozenset({"csrf_token", "action"})
@@ -32,9 +34,9 @@ def _segments(name: str) -> list[str | int] | None:
     for part in name.split(SEPARATOR):
         if not part:
             return None
-        if part.isdigit():
-            index = int(part)
-            if index > MAX_INDEX:
+        if part.isascii() and part.isdigit():
+            index = parse_int(part, 0, MAX_INDEX)
+            if index is None:
                 return None
             parts.append(index)
         else:

@@ -18,6 +18,7 @@ from engine.core.errors import FieldErrors, InvalidDefinitionError, NotFoundErro
 from engine.workflow import definitions
 from engine.workflow.definitions import DefinitionView
 from engine.workflow.parsing import BPMN_NS, safe_xml
+from engine.workflow.xml_source import to_utf8
 from models import ProcessDefinition, ProcessDraft, User
 
 MAX_COMMENT = 500
@@ -113,6 +114,7 @@ def save(
     session: Session, xml: bytes, *, actor_id: int | None, expected_key: str | None = None
 ) -> str:
     """Store `xml` as the draft of its process (checked to be safe XML); return the process key."""
+    xml = to_utf8(xml)
     key = _require_key(xml, expected_key)
     draft = _draft(session, key)
     if draft is None:

@@ -12,7 +12,12 @@ from sqlalchemy.orm import Session, selectinload
 from werkzeug.security import generate_password_hash
 
 from engine.core import audit
-from engine.core.accounts import BOT_USERNAME, MIN_PASSWORD_LENGTH, UNUSABLE_PASSWORD
+from engine.core.accounts import (
+    BOT_USERNAME,
+    MIN_PASSWORD_LENGTH,
+    UNUSABLE_PASSWORD,
+    end_sessions,
+)
 from engine.core.errors import FieldErrors, NotFoundError
 from engine.core.labels import role_label
 from engine.core.pagination import Page, paginate
@@ -329,6 +334,7 @@ def update(session: Session, actor_id: int | None, user_id: int, data: UserInput
         session, action, actor_id=actor_id, unit_id=user.unit_id, user_id=user.id, changes=changes
     )
     if action == "user.deactivated":
+        end_sessions(session, user)
         _release_claims(session, actor_id, user)
     session.flush()
     return get(session, user.id)
@@ -345,6 +351,7 @@ def reset_password(
             raise FieldErrors(errors)
     generated = None if password else generate_password()
     user.password_hash = generate_password_hash(password or generated or "")
+    end_sessions(session, user)
     audit.record(
         session,
         "user.password_reset",

@@ -1,18 +1,20 @@
-"""User accounts: sign-in checks, the identity a session carries, and password changes."""
+"""User accounts: sign-in checks, the identity a session carries, password changes, and the
+end of a user's sessions (a session is valid while its fingerprint matches the account)."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from engine.core import audit, clock
+from engine.core import audit, clock, login_attempts
 from engine.core.errors import FieldErrors
 from engine.core.labels import role_label
+from engine.core.login_attempts import LockoutPolicy
 from engine.core.permissions import Actor, actor_for
 from models import User
 
@@ -42,9 +44,10 @@ class Identity:
         return tuple(role_label(r) for r in self.roles)
 
 
-def fingerprint(password_hash: str) -> str:
-    """Return a short digest of a password hash: sessions carry it, a password change voids them."""
-    return hashlib.sha256(password_hash.encode("utf-8")).hexdigest()[:16]
+def fingerprint(password_hash: str, session_version: int = 0) -> str:
+    """Return the digest sessions carry: a new password or session version voids them."""
+    material = f"{password_hash}:{session_version}"
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:16]
 
 
 def _identity(user: User) -> Identity:
@@ -56,7 +59,7 @@ def _identity(user: User) -> Identity:
         unit_name=user.unit.name,
         roles=tuple(sorted(user.role_names)),
         active=user.active,
-        fingerprint=fingerprint(user.password_hash),
+        fingerprint=fingerprint(user.password_hash, user.session_version),
     )
 
 
@@ -75,14 +78,46 @@ def identity(session: Session, user_id: int) -> Identity | None:
 
 
 def authenticate(session: Session, username: str, password: str) -> Identity | None:
-    """Return the identity when `username` and `password` match a user (active or not)."""
+    """Return the identity when `username` and `password` match an active user, else None.
+
+    The password is checked first and every refusal looks alike, so a caller cannot tell an
+    unknown, a deactivated and a mistyped account apart.
+    """
     user = session.scalars(select(User).where(User.username == username.strip())).first()
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
         return None
-    if not check_password_hash(user.password_hash, password):
+    if not check_password_hash(user.password_hash, password) or not user.active:
         return None
     return _identity(user)
+
+
+def sign_in(session: Session, username: str, password: str, *, address: str | None = None,
+            policy: LockoutPolicy | None = None, now: datetime | None = None) -> Identity | None:
+    """Authenticate, counting failures against `policy` (TooManyAttempts while locked)."""
+    if policy is None:
+        return authenticate(session, username, password)
+    moment = now or login_attempts.real_now()
+    login_attempts.check_not_locked(session, username, policy, moment)
+    identity = authenticate(session, username, password)
+    if identity is None:
+        login_attempts.record_failure(session, username, address, policy, moment)
+    else:
+        login_attempts.clear(session, username)
+    return identity
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Void every session of `user` (sign-out, new password, deactivation)."""
+    user.session_version = (user.session_version or 0) + 1
+    session.flush()
+
+
+def sign_out(session: Session, user_id: int) -> None:
+    """End every session of the user (a cookie copied before sign-out no longer works)."""
+    user = session.get(User, user_id)
+    if user is not None:
+        end_sessions(session, user)
 
 
 def actor(session: Session, user_id: int, today: date | None = None) -> Actor:
@@ -112,6 +147,7 @@ def change_password(
     if errors:
         raise FieldErrors(errors)
     user.password_hash = generate_password_hash(new)
+    end_sessions(session, user)
     audit.record(session, "user.password_changed", actor_id=user.id, unit_id=user.unit_id)
     session.flush()
     return _identity(user)

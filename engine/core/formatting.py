@@ -4,6 +4,7 @@ moments in business time (Asia/Ho_Chi_Minh); and the readers of the numbers and 
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -42,11 +43,13 @@ def format_number(value: Any) -> str:
 
 
 def parse_number(text: str) -> float | None:
-    """Read a number typed with a decimal comma ("97,8") or point; None when it is not one."""
+    """Read a number typed with a decimal comma ("97,8") or point; None when it is not one
+    (NaN and infinities — "nan", "inf", "1e999" — are not numbers a user can mean)."""
     try:
-        return float(text.strip().replace(",", "."))
+        number = float(text.strip().replace(",", "."))
     except ValueError:
         return None
+    return number if math.isfinite(number) else None
 
 
 def business_time(value: datetime) -> datetime:

@@ -147,8 +147,9 @@ MESSAGE_LABELS: dict[str, str] = {
     "unit_plan_accepted": "Kế hoạch của đơn vị đã được tiếp nhận",
 }
 
-# Audit actions, as an instance's history names them (task steps are followed by the step's
-# title; events composed from their details are written where they are described).
+# Audit actions, as an instance's history and the audit page name them (task steps are
+# followed by the step's title; events composed from their details are written where they are
+# described).
 AUDIT_ACTION_LABELS: dict[str, str] = {
     "task.completed": "Hoàn thành bước",
     "task.draft_saved": "Lưu nháp bước",
@@ -169,7 +170,38 @@ AUDIT_ACTION_LABELS: dict[str, str] = {
     "plan.imported": "Nhập kế hoạch từ Excel",
     "plan.copied": "Sao chép kế hoạch năm trước",
     "units.imported": "Nhập đơn vị và tài khoản từ Excel",
+    # the audit page's other kinds (its "Loại sự kiện" choice)
+    "instance.escalated": "Báo cáo cấp trên do chậm trễ",
+    "extension.approved": "Chấp thuận gia hạn",
+    "extension.refused": "Không chấp thuận gia hạn",
+    "message.thrown": "Gửi thông báo giữa các quy trình",
+    "plan.cascaded": "Giao kế hoạch xuống các đơn vị",
+    "plan.regimes_set": "Chọn chế độ báo cáo",
+    "plan.withdrawn": "Thu hồi kế hoạch",
+    "adhoc.issued": "Yêu cầu báo cáo đột xuất",
+    "aggregation.generated": "Lập báo cáo tổng hợp",
+    "definition.deployed": "Triển khai phiên bản quy trình",
+    "definition.draft_saved": "Lưu bản nháp quy trình",
+    "definition.draft_discarded": "Hủy bản nháp quy trình",
+    "unit.created": "Thêm đơn vị",
+    "unit.updated": "Sửa thông tin đơn vị",
+    "unit.deactivated": "Ngừng hoạt động đơn vị",
+    "unit.reactivated": "Khôi phục đơn vị",
+    "user.created": "Thêm tài khoản",
+    "user.updated": "Sửa tài khoản",
+    "user.deactivated": "Khóa tài khoản",
+    "user.reactivated": "Mở khóa tài khoản",
+    "user.password_reset": "Đặt lại mật khẩu",
+    "user.password_changed": "Đổi mật khẩu",
+    "user.mail_mode": "Chọn cách nhận thư nhắc việc",
+    "substitution.created": "Ủy quyền",
+    "substitution.revoked": "Thu hồi ủy quyền",
 }
+
+
+def audit_action_label(action: str) -> str:
+    """Return the Vietnamese name of an audit action (the code itself when unknown)."""
+    return AUDIT_ACTION_LABELS.get(action, action)
 
 
 def role_label(role: str) -> str:
@@ -225,6 +257,13 @@ def round_label(key: str) -> str:
     if prefix == "r" and index >= 1:
         return f"Báo cáo đột xuất số {index}"
     return key
+
+
+def round_phrase(round_key: str) -> str:
+    """Return a round's name inside a sentence: its first letter in lower case and the rest as
+    written ("Quý IV" → "quý IV", never "quý iv")."""
+    label = round_label(round_key)
+    return label[:1].lower() + label[1:]
 
 
 def report_document_label(round_key: str) -> str:

@@ -20,6 +20,7 @@ from models import (
     HumanTaskStatus,
     Notification,
     Role,
+    RoleMembership,
     Substitution,
     User,
 )
@@ -28,6 +29,7 @@ SUPERVISING_ROLES = frozenset({Role.DOST_STAFF, Role.DOST_LEADER, Role.PROVINCE_
 EXTENSION_DECIDING_ROLES = frozenset({Role.DOST_STAFF, Role.DOST_LEADER})
 PLAN_MANAGING_ROLES = frozenset({Role.DOST_STAFF, Role.DOST_LEADER, Role.ADMIN})
 REQUEST_ISSUING_ROLES = frozenset({Role.DOST_STAFF, Role.DOST_LEADER, Role.PROVINCE_LEADER})
+AUDIT_READING_ROLES = frozenset({Role.DOST_STAFF, Role.DOST_LEADER, Role.ADMIN})
 UNIT_MEMBER_ROLES = (Role.UNIT_STAFF, Role.UNIT_LEADER)
 
 
@@ -94,9 +96,41 @@ def actor_for(session: Session, user: User, today: date) -> Actor:
     return Actor(user_id=user.id, unit_id=user.unit_id, grants=tuple(dict.fromkeys(grants)))
 
 
+def holders(session: Session, role: str, unit_id: int, today: date) -> list[User]:
+    """Return the active users who may act as `role` in `unit_id` today: those who hold it
+    (anywhere, for a province-wide role) and their substitutes (the notice's readers)."""
+    query = select(User).join(RoleMembership).where(RoleMembership.role == role, User.active)
+    if not acts_province_wide(role):
+        query = query.where(User.unit_id == unit_id)
+    direct = list(session.scalars(query.order_by(User.id)))
+    substitutes = session.scalars(
+        select(User)
+        .join(Substitution, Substitution.substitute_user_id == User.id)
+        .where(
+            Substitution.absent_user_id.in_([u.id for u in direct]),
+            Substitution.starts_on <= today,
+            Substitution.ends_on >= today,
+            User.active,
+        )
+        .order_by(User.id)
+    )
+    candidates = dict.fromkeys([*direct, *substitutes])
+    return [u for u in candidates if can_act(actor_for(session, u, today), role, unit_id)]
+
+
 def can_act(actor: Actor, role: str, unit_id: int) -> bool:
     """Tell whether `actor` may complete a task of `role` in `unit_id`."""
     return any(g.role == role and (g.unit_id is None or g.unit_id == unit_id) for g in actor.grants)
+
+
+def acting_for(actor: Actor, role: str, unit_id: int) -> int | None:
+    """Return the user `actor` stands in for when acting as `role` in `unit_id`: None when one
+    of their own grants allows it (or none does), else the absent user of a substitution."""
+    matching = [g for g in actor.grants
+                if g.role == role and (g.unit_id is None or g.unit_id == unit_id)]
+    if not matching or any(g.on_behalf_of is None for g in matching):
+        return None
+    return matching[0].on_behalf_of
 
 
 def can_see_unit(actor: Actor, unit_id: int) -> bool:
@@ -118,6 +152,12 @@ def may_supervise(actor: Actor) -> bool:
     """Tell whether `actor` may open the supervision pages and the province-wide status
     (Sở KHCN, UBND tỉnh, admin)."""
     return any(g.role in SUPERVISING_ROLES and g.unit_id is None for g in actor.grants)
+
+
+def may_read_audit(actor: Actor) -> bool:
+    """Tell whether `actor` may search and export the audit trail (administrators, Sở KHCN's
+    staff and leader)."""
+    return any(g.role in AUDIT_READING_ROLES and g.unit_id is None for g in actor.grants)
 
 
 def may_decide_extension(actor: Actor) -> bool:

@@ -4,5 +4,6 @@ this package imports it except `engine.cli` (and tests and the benchmark).
 
 May import: every other engine sub-package, `models`.
 
-Modules: actors, bootstrap, install, scripted_year, seed_data, simulation.
+Modules: actors, bootstrap, install, progress, scripted_year, seed_data, simulation,
+year_summary.
 """

@@ -59,6 +59,36 @@ class YearScript:
                     self.returned_once.add((stage, unit.id))
             self.act_on[(stage, unit.id)] = day
 
+    def state(self) -> dict[str, Any]:
+        """Return the script as JSON data: its generator's state and every decision so far."""
+        version, internal, gauss = self.rng.getstate()
+        return {
+            "rng": [version, list(internal), gauss],
+            "late_fraction": self.late_fraction,
+            "grace_days": self.grace_days,
+            "act_on": sorted([s, u, day.isoformat()] for (s, u), day in self.act_on.items()),
+            "late": {stage: sorted(ids) for stage, ids in self.late.items()},
+            "returned_once": sorted([s, u] for s, u in self.returned_once),
+            "done": sorted([s, u] for s, u in self.done),
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any], calendar: WorkCalendar) -> YearScript:
+        """Rebuild a script from `state()`: it goes on exactly where that one stood."""
+        rng = random.Random()
+        version, internal, gauss = state["rng"]
+        rng.setstate((version, tuple(internal), gauss))
+        return cls(
+            rng,
+            state["late_fraction"],
+            calendar,
+            state["grace_days"],
+            act_on={(s, u): date.fromisoformat(day) for s, u, day in state["act_on"]},
+            late={stage: set(ids) for stage, ids in state["late"].items()},
+            returned_once={(s, u) for s, u in state["returned_once"]},
+            done={(s, u) for s, u in state["done"]},
+        )
+
     def due_units(self, today: date) -> list[int]:
         """Return the units whose staff have a scripted submission due by `today`."""
         return sorted({u for (s, u), day in self.act_on.items()

@@ -46,6 +46,9 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
 DEMO_PASSWORD = "demo"
+# RFC 2606 reserves ".example": a demo run against a test SMTP server shows real traffic, and
+# no mail can reach a real mailbox.
+DEMO_MAIL_DOMAIN = "sonla.example"
 SHIPPED_YEAR = 2026
 PROVINCE_CODE = "ubnd-tinh"
 DOST_CODE = "so-khoa-hoc-va-cong-nghe"
@@ -210,6 +213,7 @@ def create_demo_users(session: Session, units: dict[str, Unit]) -> int:
             created += 1
         user.full_name = full_name
         user.unit = unit
+        user.email = user.email or f"{username}@{DEMO_MAIL_DOMAIN}"
         if role not in user.role_names:
             user.memberships.append(RoleMembership(role=role))
     session.flush()

@@ -2,7 +2,8 @@
 
 Each simulated day: 08:01 `tick` (timers open rounds, remind, escalate, aggregate), 10:00 unit
 staff and leaders act, 16:00 Sở KHCN reviews; the day is committed. Everything goes through the
-same engine calls a user's click makes.
+same engine calls a user's click makes. `plancascade init --demo` plays the same way with a
+checkpoint after every step (engine.demo.progress).
 """
 
 from __future__ import annotations
@@ -23,23 +24,14 @@ from engine.demo.actors import Cast, act, make_cast
 from engine.demo.bootstrap import at, issue_plan, prepare, province_unit
 from engine.demo.scripted_year import LEADER_FORMS, REVIEW_FORMS, YearScript, adaptation
 from engine.demo.seed_data import SHIPPED_YEAR, plan_data
-from engine.domain import regimes
+from engine.demo.year_summary import summary
 from engine.domain.targets import target_units
 from engine.processes import timers
-from models import (
-    AuditEvent,
-    HumanTask,
-    HumanTaskStatus,
-    Notification,
-    Plan,
-    ProcessInstance,
-    Report,
-    Unit,
-    UnitPlan,
-)
+from models import HumanTask, HumanTaskStatus, Plan, ProcessInstance, Report, Unit
 
 ISSUE_DAY = date(2026, 1, 6)
 Progress = Callable[[str], None]
+Checkpoint = Callable[[date, int], None]  # the day and the index of the step to run next
 
 
 def stage_of(instance: ProcessInstance) -> str:
@@ -205,9 +197,13 @@ def play(
     last: date,
     stop_at: datetime | None = None,
     progress: Progress | None = None,
+    *,
+    start_step: int = 0,
+    checkpoint: Checkpoint | None = None,
 ) -> None:
-    """Advance the clock day by day, committing each day."""
-    day = first
+    """Advance the clock day by day from step `start_step` of `first`, committing each step;
+    `checkpoint` is told the step to run next in the same transaction, so a crash resumes."""
+    day, skip = first, start_step
     while day <= last:
         today = day
         steps: tuple[tuple[int, Callable[[], object]], ...] = (
@@ -215,7 +211,7 @@ def play(
             (10, lambda: units_pass(session, cast, script, today)),  # noqa: B023 - run at once
             (16, lambda: province_pass(session, cast, script, plan, today)),  # noqa: B023
         )
-        for hour, step in steps:
+        for index, (hour, step) in list(enumerate(steps))[skip:]:
             moment = at(day, hour, 1)
             if stop_at is not None and moment > stop_at:
                 clock.set_now(stop_at)
@@ -223,10 +219,12 @@ def play(
                 return
             clock.set_now(moment)
             step()
+            if checkpoint is not None:
+                checkpoint(day, index + 1)
             session.commit()
         if progress is not None and day.day == 1:
             progress(f"{format_date(day)}: đang mô phỏng…")
-        day += timedelta(days=1)
+        day, skip = day + timedelta(days=1), 0
 
 
 def start_year(
@@ -257,113 +255,6 @@ def start_year(
 def issue_day(session: Session, year: int) -> date:
     """Return the day the shipped plan, moved to `year`, is issued."""
     return date.fromisoformat(plan_data(year, calendars.load(session))["decision"]["date"])
-
-
-def _codes(session: Session, query: Any) -> list[str]:
-    return sorted(session.scalars(query))
-
-
-def stage_lists(session: Session, plan: Plan) -> dict[str, dict[str, list[str]]]:
-    """Return, per stage, the codes of late units and of escalated units, from the database."""
-    kinds = list(plan.target_kinds)
-    result = {
-        "adoption": {
-            "late": _codes(
-                session,
-                select(Unit.code)
-                .join(UnitPlan, UnitPlan.unit_id == Unit.id)
-                .where(UnitPlan.plan_id == plan.id, UnitPlan.late.is_(True)),
-            ),
-            "escalated": _escalated(session, plan, "unit_plan", ""),
-        }
-    }
-    for found in regimes.report_rounds(plan):
-        key = found.key
-        result[key] = {
-            "late": _codes(
-                session,
-                select(Unit.code)
-                .join(Report, Report.unit_id == Unit.id)
-                .where(
-                    Report.plan_id == plan.id,
-                    Report.round_key == key,
-                    Report.late.is_(True),
-                    Unit.kind.in_(kinds),
-                ),
-            ),
-            "escalated": _escalated(session, plan, found.process_key, key),
-        }
-    return result
-
-
-def _escalated(session: Session, plan: Plan, process_key: str, round_key: str) -> list[str]:
-    return _codes(
-        session,
-        select(Unit.code)
-        .join(ProcessInstance, ProcessInstance.unit_id == Unit.id)
-        .where(
-            ProcessInstance.plan_id == plan.id,
-            ProcessInstance.process_key == process_key,
-            ProcessInstance.round_key == round_key,
-            ProcessInstance.escalated_at.is_not(None),
-        ),
-    )
-
-
-def summary(session: Session, plan: Plan, seconds: float) -> dict[str, Any]:
-    """Return the simulator's JSON summary, computed from the database."""
-
-    def count(query: Any) -> int:
-        return int(session.scalar(query) or 0)
-
-    stages = stage_lists(session, plan)
-
-    def audit_count(action: str) -> int:
-        return count(select(func.count(AuditEvent.id)).where(AuditEvent.action == action))
-
-    return {
-        "units": len(target_units(session, plan)),
-        "instances_started": count(select(func.count(ProcessInstance.id))),
-        "tasks_completed": count(
-            select(func.count(HumanTask.id)).where(HumanTask.status == HumanTaskStatus.COMPLETED)
-        ),
-        "reminders": audit_count("reminder.sent"),
-        "escalations": audit_count("instance.escalated"),
-        "notifications": count(select(func.count(Notification.id))),
-        "late_units_by_stage": {k: len(v["late"]) for k, v in stages.items()},
-        "late_unit_codes": {k: v["late"] for k, v in stages.items()},
-        "escalated_unit_codes": {k: v["escalated"] for k, v in stages.items()},
-        "rounds": {r.key: _round_counts(session, plan, r.key) for r in regimes.report_rounds(plan)},
-        "inspections": count(
-            select(func.count(ProcessInstance.id)).where(
-                ProcessInstance.process_key == "inspection"
-            )
-        ),
-        "aggregations": count(
-            select(func.count(ProcessInstance.id)).where(
-                ProcessInstance.process_key == "aggregation"
-            )
-        ),
-        "seconds": round(seconds, 2),
-    }
-
-
-def _round_counts(session: Session, plan: Plan, key: str) -> dict[str, int]:
-    rows = session.scalars(
-        select(Report)
-        .join(Unit, Unit.id == Report.unit_id)
-        .where(
-            Report.plan_id == plan.id,
-            Report.round_key == key,
-            Unit.kind.in_(list(plan.target_kinds)),
-        )
-    ).all()
-    return {
-        "started": len(rows),
-        "submitted": sum(r.submitted_at is not None for r in rows),
-        "late": sum(r.late for r in rows),
-        "accepted": sum(r.accepted_at is not None for r in rows),
-    }
 
 
 def simulate(

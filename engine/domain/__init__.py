@@ -6,6 +6,8 @@ instance.
 
 May import: `engine.core`, `engine.workflow`, `models`.
 
-Modules: aggregation, extensions, form_handlers, inspections, kpis, province_plans, reports,
-rounds, status, submissions, targets, unit_plans.
+Modules: adhoc, aggregation, deadlines (the one rule for dates users enter: deadlines between
+today and the plan's year end, past facts not in the future), extensions, form_handlers,
+inspections, kpis, plan_layout, plan_rows, plan_targets, plan_workbook, province_plans,
+regime_settings, regimes, reports, rounds, status, submissions, targets, unit_plans.
 """

@@ -20,6 +20,7 @@ from engine.core.errors import FieldErrors, NotFoundError
 from engine.core.formatting import parse_date, parse_number
 from engine.core.labels import unit_kind_label
 from engine.core.spreadsheets import fold
+from engine.domain import deadlines
 from engine.domain.submissions import find_report
 from models import AdhocRequest, HumanTask, Plan, Report, Unit, UnitKind
 
@@ -80,7 +81,7 @@ def schema_of(questions: list[dict[str, Any]]) -> dict[str, Any]:
         "text": {"type": "string", "maxLength": 4000},
         "number": {"type": "number"},
         "yesno": {"type": "boolean"},
-        "date": {"type": "string", "format": "date"},
+        "date": {"type": "string", "format": "date", "maxLength": 10},
         "file": {"type": "string", "maxLength": 500},
     }
     properties = {q["key"]: {**kinds[q["type"]], "title": title_of(q)} for q in questions}
@@ -96,7 +97,12 @@ def title_of(question: Mapping[str, Any]) -> str:
 def check_answers(questions: list[dict[str, Any]], raw: Mapping[str, Any]) -> dict[str, Any]:
     """Return the answers typed for each question, or raise FieldErrors keyed `answers.<key>`."""
     answers: dict[str, Any] = {}
-    errors: dict[str, str] = {}
+    keys = [q["key"] for q in questions]
+    errors = {
+        f"answers.{key}": f"Yêu cầu không có câu hỏi '{key}' (chỉ trả lời {', '.join(keys)})"
+        for key in raw
+        if key not in keys
+    }
     for question in questions:
         key, value = question["key"], raw.get(question["key"])
         text = "" if value is None else str(value).strip()
@@ -185,16 +191,18 @@ def next_round_key(plan: Plan) -> str:
     return f"{ROUND_PREFIX}{len(plan.adhoc_requests) + 1}"
 
 
-def parse_request_dates(data: RequestInput) -> tuple[date | None, date | None, dict[str, str]]:
-    """Read the request's issue date and deadline; errors by field."""
+def parse_request_dates(
+    data: RequestInput, year: int
+) -> tuple[date | None, date | None, dict[str, str]]:
+    """Read the request's issue date (a past fact) and deadline (from today to the end of the
+    plan of `year`); errors by field."""
     issued, due = parse_date(data.issued_on), parse_date(data.due_date)
-    errors = {}
+    errors = deadlines.past_date_errors(issued, year, "issued_on", "Ngày ban hành")
+    errors |= deadlines.deadline_errors(due, year, "due_date", "Hạn báo cáo")
     if issued is None:
         errors["issued_on"] = "Ngày ban hành phải ghi dạng dd/mm/yyyy"
     if due is None:
         errors["due_date"] = "Hạn báo cáo phải ghi dạng dd/mm/yyyy"
-    elif issued is not None and due < issued:
-        errors["due_date"] = "Hạn báo cáo không thể trước ngày ban hành"
     return issued, due, errors
 
 

@@ -20,6 +20,7 @@ from engine.core.permissions import (
     may_decide_extension,
     may_request_extension,
 )
+from engine.domain import deadlines
 from engine.workflow import runtime
 from models import (
     ExtensionRequest,
@@ -61,10 +62,23 @@ def _view(row: ExtensionRequest) -> ExtensionView:
     )
 
 
-def _check_request(instance: ProcessInstance, requested_due: date, reason: str) -> None:
+def _new_due_errors(
+    session: Session, instance: ProcessInstance, requested_due: date
+) -> dict[str, str]:
+    """Return why `requested_due` cannot be the instance's new deadline (empty when it can)."""
+    plan = session.get(Plan, instance.plan_id)
+    assert plan is not None
+    return deadlines.deadline_errors(
+        requested_due, plan.year, "requested_due", "Hạn mới", extension=True
+    )
+
+
+def _check_request(
+    session: Session, instance: ProcessInstance, requested_due: date, reason: str
+) -> None:
     if instance.status != InstanceStatus.RUNNING or instance.due_date is None:
         raise ConflictError("Quy trình đã kết thúc hoặc không có hạn để gia hạn")
-    errors = {}
+    errors = _new_due_errors(session, instance, requested_due)
     if not reason.strip():
         errors["reason"] = "Cần nêu lý do đề nghị gia hạn"
     if requested_due <= instance.due_date:
@@ -82,7 +96,7 @@ def request(
         raise NotFoundError("Không tìm thấy quy trình")
     if not may_request_extension(actor, instance.unit_id):
         raise PermissionDeniedError("Chỉ cán bộ của đơn vị mới được đề nghị gia hạn")
-    _check_request(instance, requested_due, reason)
+    _check_request(session, instance, requested_due, reason)
     pending = session.scalars(
         select(ExtensionRequest).where(
             ExtensionRequest.instance_id == instance.id,
@@ -176,12 +190,15 @@ def decide(
         raise ConflictError("Đề nghị này đã được xử lý")
     if not approve and not comment.strip():
         raise FieldErrors({"comment": "Cần nêu lý do từ chối"})
+    instance = session.get(ProcessInstance, row.instance_id)
+    assert instance is not None
+    late = _new_due_errors(session, instance, row.requested_due) if approve else {}
+    if late:  # approving a date already past (or beyond the plan) would fire every timer now
+        raise FieldErrors(late)
     row.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
     row.decided_by_id = actor.user_id
     row.decided_at = clock.now()
     row.decision_comment = comment.strip() or None
-    instance = session.get(ProcessInstance, row.instance_id)
-    assert instance is not None
     if approve:
         _move_timers(session, instance, row.requested_due)
     audit.record(

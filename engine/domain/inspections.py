@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from engine.core import calendars, clock
 from engine.core.errors import FieldErrors, NotFoundError
 from engine.core.workcalendar import business_date
-from engine.domain import rounds
+from engine.domain import deadlines, rounds
 from models import HumanTask, Inspection, Plan, ProcessInstance, Unit
 
 
@@ -124,7 +124,9 @@ def _touched(session: Session, task: HumanTask) -> Inspection:
 def apply_select(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, Any]:
     """Record the units the leader chose for inspection (nothing to route)."""
     plan = _plan(session, task)
-    select_units(session, plan, list(data["unit_codes"]), date.fromisoformat(data["due_date"]))
+    due = date.fromisoformat(data["due_date"])
+    deadlines.check_deadline(due, plan.year, "due_date", "Hạn ký kết luận kiểm tra")
+    select_units(session, plan, list(data["unit_codes"]), due)
     return {}
 
 
@@ -139,16 +141,19 @@ def apply_findings(session: Session, task: HumanTask, data: Mapping[str, Any]) -
 def apply_conclusion(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, Any]:
     """Record the signed conclusion; route whether remediation is due, and its timers."""
     plan = _plan(session, task)
+    required = bool(data["remediation_required"])
+    due = date.fromisoformat(data["remediation_due"]) if required else None
+    deadlines.check_deadline(due, plan.year, "remediation_due", "Hạn khắc phục")
     inspection = _touched(session, task)
     inspection.conclusion_number = data["conclusion_number"]
     inspection.conclusion = data["conclusion"]
     inspection.signed_at = clock.now()
-    inspection.remediation_required = bool(data["remediation_required"])
-    routed: dict[str, Any] = {"remediation_required": inspection.remediation_required}
-    if inspection.remediation_required:
-        inspection.remediation_due = date.fromisoformat(data["remediation_due"])
-        task.instance.due_date = inspection.remediation_due
-        routed.update(_remediation_schedule(session, plan, inspection.remediation_due))
+    inspection.remediation_required = required
+    routed: dict[str, Any] = {"remediation_required": required}
+    if due is not None:
+        inspection.remediation_due = due
+        task.instance.due_date = due
+        routed.update(_remediation_schedule(session, plan, due))
     return routed
 
 

@@ -25,6 +25,7 @@ from engine.core.spreadsheets import (
     open_workbook,
     read_table,
 )
+from engine.domain import deadlines
 from engine.domain import plan_layout as layout
 from engine.domain.plan_targets import read_target
 
@@ -117,7 +118,8 @@ def _info(sheet: Sheet, problems: list[CellProblem]) -> PlanInfo | None:
     decided = _date(sheet, found.get(layout.DECISION_DATE), problems)
     if year is None or due is None or layout.TITLE not in found:
         return None
-    if not date(year - 1, 10, 1) <= due <= date(year, 12, 31):
+    first, last = deadlines.plan_window(year)
+    if not first <= due <= last:
         problems.append(
             sheet.problem(
                 found[layout.ADOPTION_DUE].number,

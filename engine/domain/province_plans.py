@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from engine.core import calendars
 from engine.core.errors import FieldErrors, NotFoundError
-from engine.domain import regimes, rounds
+from engine.domain import deadlines, regimes, rounds
 from models import HumanTask, Plan, PlanStatus
 
 
@@ -46,8 +46,10 @@ def prefill_approve(session: Session, task: HumanTask) -> dict[str, Any]:
 def apply_draft(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, Any]:
     """Record the drafted plan's settings (nothing to route)."""
     plan = _plan(session, task)
+    due = date.fromisoformat(data["adoption_due_date"])
+    deadlines.check_deadline(due, plan.year, "adoption_due_date", "Hạn đơn vị gửi kế hoạch")
     plan.title = data["title"]
-    plan.adoption_due_date = date.fromisoformat(data["adoption_due_date"])
+    plan.adoption_due_date = due
     plan.target_kinds = list(data["target_kinds"])
     plan.reminder_days_before = int(data["reminder_days_before"])
     plan.grace_days = int(data["grace_days"])
@@ -67,8 +69,10 @@ def apply_approve(session: Session, task: HumanTask, data: Mapping[str, Any]) ->
     decision = str(data["decision"])
     routed: dict[str, Any] = {"decision": decision}
     if decision == "approve":
+        decided = date.fromisoformat(data["decision_date"])
+        deadlines.check_past_date(decided, plan.year, "decision_date", "Ngày ban hành")
         plan.decision_number = data["decision_number"]
-        plan.decision_date = date.fromisoformat(data["decision_date"])
+        plan.decision_date = decided
         plan.status = PlanStatus.ISSUED
         routed.update(rounds.province_schedule(plan, calendars.load(session)))
     return routed

@@ -175,22 +175,55 @@ def prefill_approve(session: Session, task: HumanTask) -> dict[str, Any]:
     return {"report_number": _report_of(session, task).report_number or ""}
 
 
-def judge(
-    session: Session, report: Report, unit: Unit, results: list[Mapping[str, Any]]
-) -> list[dict[str, Any]]:
-    """Attach đạt / chưa đạt to each KPI result, against the unit's own target and comparator."""
-    targets = {
-        k["code"]: k
-        for k in adopted_content(session, report.plan_id, unit)["kpis"]
-        if k.get("selected")
-    }
-    errors = {
-        f"kpi_results.{i}.code": "Chỉ tiêu không có trong kế hoạch của đơn vị"
-        for i, r in enumerate(results)
-        if r["code"] not in targets
-    }
-    if errors and unit.kind != "internal":
+def plan_content(session: Session, plan_id: int, unit: Unit) -> dict[str, Any]:
+    """Return the adopted plan a unit reports against: its own; an internal department's
+    commune's (it carries out part of its commune's plan)."""
+    parent = (
+        session.get(Unit, unit.parent_id) if unit.kind == "internal" and unit.parent_id else None
+    )
+    return adopted_content(session, plan_id, parent or unit)
+
+
+def targets_of(content: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Return the KPIs a plan's content adopts (selected), by code."""
+    return {k["code"]: k for k in content["kpis"] if k.get("selected")}
+
+
+def _row_errors(
+    rows: list[Mapping[str, Any]], allowed: list[str], field: str, noun: str
+) -> dict[str, str]:
+    """Return an error for each row whose code is not in `allowed` or repeats an earlier one."""
+    shown = ", ".join(allowed[:12]) + (f"… ({len(allowed)} mã)" if len(allowed) > 12 else "")
+    hint = f"chỉ báo cáo các mã: {shown}" if allowed else "kế hoạch không có mục nào để báo cáo"
+    errors: dict[str, str] = {}
+    seen: set[str] = set()
+    for index, row in enumerate(rows):
+        code = str(row["code"])
+        if code not in allowed:
+            errors[f"{field}.{index}.code"] = (
+                f"{noun} {code} không có trong kế hoạch của đơn vị; {hint}"
+            )
+        elif code in seen:
+            errors[f"{field}.{index}.code"] = f"{noun} {code} bị lặp"
+        seen.add(code)
+    return errors
+
+
+def check_rows(content: Mapping[str, Any], data: Mapping[str, Any]) -> None:
+    """Refuse KPI and task rows whose codes are not in the adopted plan `content` (its selected
+    KPIs, its kept tasks) or repeat; each error names the code and the codes allowed."""
+    kpis = list(targets_of(content))
+    tasks = [str(t["code"]) for t in content["tasks"] if t.get("kept")]
+    errors = _row_errors(list(data.get("kpi_results", [])), kpis, "kpi_results", "Chỉ tiêu")
+    errors |= _row_errors(list(data.get("task_statuses", [])), tasks, "task_statuses", "Nhiệm vụ")
+    if errors:
         raise FieldErrors(errors)
+
+
+def judge(
+    targets: Mapping[str, Mapping[str, Any]], results: list[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """Attach đạt / chưa đạt to each KPI result, against the plan's target and comparator."""
     judged = []
     for result in results:
         target = targets.get(result["code"], {})
@@ -216,7 +249,9 @@ def _record_fill(session: Session, task: HumanTask, data: Mapping[str, Any]) -> 
     report = _touched(session, task)
     unit = session.get(Unit, task.unit_id)
     assert unit is not None
-    report.kpi_results = judge(session, report, unit, list(data.get("kpi_results", [])))
+    content = plan_content(session, report.plan_id, unit)
+    check_rows(content, data)
+    report.kpi_results = judge(targets_of(content), list(data.get("kpi_results", [])))
     report.task_statuses = [dict(t) for t in data["task_statuses"]]
     report.notes = data.get("notes")
     report.status = ReportStatus.DRAFT

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from engine.core import calendars, clock
 from engine.core.errors import FieldErrors
 from engine.core.workcalendar import WorkCalendar
-from engine.domain import submissions
+from engine.domain import deadlines, submissions
 from models import HumanTask, Plan, PlanKpi, TemplateTask, Unit, UnitPlan, UnitPlanStatus
 
 
@@ -160,8 +160,12 @@ def apply_approve(session: Session, task: HumanTask, data: Mapping[str, Any]) ->
     """Record the leader's decision: number, date and send the plan, or return it to staff."""
     record = _touched(session, task)
     if data["decision"] == "approve":
+        issued = date.fromisoformat(data["plan_date"])
+        plan = session.get(Plan, record.plan_id)
+        assert plan is not None
+        deadlines.check_past_date(issued, plan.year, "plan_date", "Ngày ban hành")
         record.plan_number = data["plan_number"]
-        record.plan_date = date.fromisoformat(data["plan_date"])
+        record.plan_date = issued
     return submissions.approve(record, data)
 
 

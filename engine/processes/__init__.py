@@ -1,9 +1,11 @@
 """What moves instances: `lifecycle` starts and advances one instance and queues what its
 scripts asked for; `effects` settles that queue (cascades, aggregations, inspections);
 `cascade` starts one instance per target unit; `tasks` completes user tasks; `timers` is
-`tick`; `messages` routes messages between instances; `reminders` writes the outbox.
+`tick`; `messages` routes messages between instances; `reminders` writes reminders and
+escalations; `outbox` writes every notice and queues its mails; `mail_delivery` sends them.
 
 May import: `engine.core`, `engine.workflow`, `engine.domain`, `models`.
 
-Modules: cascade, effects, lifecycle, messages, plan_withdrawal, reminders, tasks, timers.
+Modules: cascade, effects, lifecycle, mail_delivery, messages, outbox, plan_withdrawal, reminders,
+tasks, timers.
 """

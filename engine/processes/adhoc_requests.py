@@ -30,7 +30,7 @@ def issue(session: Session, actor: Actor, plan_id: int, data: RequestInput) -> A
     if plan.status != PlanStatus.ISSUED:
         raise ConflictError("Chỉ yêu cầu báo cáo đột xuất theo kế hoạch đã ban hành")
     questions, errors = adhoc.parse_questions(data.questions)
-    issued, due, date_errors = adhoc.parse_request_dates(data)
+    issued, due, date_errors = adhoc.parse_request_dates(data, plan.year)
     errors |= date_errors | _text_errors(data)
     unit_ids = adhoc.chosen_units(session, data.scope, data.unit_ids)
     if data.scope not in adhoc.SCOPES or not unit_ids:

@@ -57,35 +57,46 @@ def _deliver_to(session: Session, instance: ProcessInstance, message: BpmnMessag
     return True
 
 
-def deliver_pending(session: Session, *, limit: int = 1000) -> int:
-    """Deliver queued messages to the instances of the same plan waiting for them."""
-    delivered = 0
-    pending = list(
+def pending_ids(session: Session, *, limit: int = 1000) -> list[int]:
+    """Return the ids of queued messages, oldest first."""
+    return list(
         session.scalars(
-            select(BpmnMessage)
+            select(BpmnMessage.id)
             .where(BpmnMessage.delivered_at.is_(None))
             .order_by(BpmnMessage.id)
             .limit(limit)
         )
     )
-    for message in pending:
-        targets = list(
-            session.scalars(
-                select(ProcessInstance)
-                .join(MessageSubscription, MessageSubscription.instance_id == ProcessInstance.id)
-                .where(
-                    MessageSubscription.message_name == message.name,
-                    MessageSubscription.plan_id == message.plan_id,
-                    ProcessInstance.status == InstanceStatus.RUNNING,
-                )
-                .order_by(ProcessInstance.id)
+
+
+def deliver(session: Session, message: BpmnMessage) -> None:
+    """Deliver one queued message to the instances of its plan waiting for it."""
+    targets = list(
+        session.scalars(
+            select(ProcessInstance)
+            .join(MessageSubscription, MessageSubscription.instance_id == ProcessInstance.id)
+            .where(
+                MessageSubscription.message_name == message.name,
+                MessageSubscription.plan_id == message.plan_id,
+                ProcessInstance.status == InstanceStatus.RUNNING,
             )
+            .order_by(ProcessInstance.id)
         )
-        message.delivered_to = sum(_deliver_to(session, i, message) for i in targets)
-        message.delivered_at = clock.now()
-        delivered += 1
-        _derive(session, message)
-        session.flush()
+    )
+    message.delivered_to = sum(_deliver_to(session, i, message) for i in targets)
+    message.delivered_at = clock.now()
+    _derive(session, message)
+    session.flush()
+
+
+def deliver_pending(session: Session, *, limit: int = 1000) -> int:
+    """Deliver queued messages to the instances of the same plan waiting for them."""
+    delivered = 0
+    for message_id in pending_ids(session, limit=limit):
+        message = session.get(BpmnMessage, message_id)
+        if message is not None and message.delivered_at is None:
+            deliver(session, message)
+            delivered += 1
     return delivered
 
 

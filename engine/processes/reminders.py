@@ -1,5 +1,5 @@
-"""Reminders and escalations a running instance's scripts asked for, written to the outbox
-(`notification` rows) in the caller's transaction.
+"""Reminders and escalations a running instance's scripts asked for, written as notices (and
+their queued mails, `outbox.notify`) in the caller's transaction.
 
 A unit that has already sent its stage (and waits for Sở KHCN) is neither reminded nor
 escalated: the delay is then Sở KHCN's, not the unit's.
@@ -13,8 +13,9 @@ from engine.core import audit, clock
 from engine.core.formatting import format_date
 from engine.core.notice_texts import message_for
 from engine.domain.submissions import already_submitted
+from engine.processes import outbox
 from engine.workflow.sandbox import Effects
-from models import Notification, ProcessInstance, Unit
+from models import ProcessInstance, Unit
 
 
 def send(session: Session, instance: ProcessInstance, effects: Effects) -> None:
@@ -36,15 +37,8 @@ def send(session: Session, instance: ProcessInstance, effects: Effects) -> None:
 def _notify(
     session: Session, instance: ProcessInstance, unit_id: int, role: str, kind: str, text: str
 ) -> None:
-    session.add(
-        Notification(
-            instance_id=instance.id,
-            unit_id=unit_id,
-            recipient_role=role,
-            kind=kind,
-            message=text,
-            created_at=clock.now(),
-        )
+    outbox.notify(
+        session, unit_id=unit_id, role=role, kind=kind, message=text, instance=instance
     )
 
 

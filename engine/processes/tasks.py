@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine.core import audit, clock
-from engine.core.errors import ConflictError, TaskNotReadyError
-from engine.core.permissions import Actor, require_can_complete, visible_task
+from engine.core import audit, clock, db_faults
+from engine.core.errors import ConflictError, FieldErrors, TaskNotReadyError
+from engine.core.formatting import format_number
+from engine.core.permissions import Actor, acting_for, require_can_complete, visible_task
 from engine.domain.form_handlers import handler_for
 from engine.processes import effects, lifecycle
 from engine.workflow import forms, runtime
 from models import HumanTask, HumanTaskStatus, InstanceStatus
+
+# Measured on the demo plan: a unit's adaptation draft is 13–16 kB; with every text field at
+# its maxLength, ~0,1 MB (ASCII) to ~0,3 MB (Vietnamese).
+MAX_DRAFT_BYTES = 1_000_000
 
 
 def _ready_for(session: Session, actor: Actor, task_id: int) -> HumanTask:
@@ -27,10 +33,29 @@ def _ready_for(session: Session, actor: Actor, task_id: int) -> HumanTask:
     return task
 
 
+def _draft_of(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Return `data` as a draft may keep it: JSON without NaN or infinities, at most
+    MAX_DRAFT_BYTES once serialized; raise FieldErrors otherwise."""
+    not_finite = forms.non_finite_errors(data)
+    if not_finite:
+        raise FieldErrors(not_finite)
+    size = len(json.dumps(data, ensure_ascii=False, allow_nan=False).encode("utf-8"))
+    if size > MAX_DRAFT_BYTES:
+        megabytes = format_number(round(size / 1_000_000, 1))
+        raise FieldErrors(
+            {
+                "_form": f"Bản nháp quá lớn ({megabytes} MB); chỉ lưu được bản nháp tối đa "
+                f"{MAX_DRAFT_BYTES // 1_000_000} MB. Vui lòng rút gọn nội dung rồi lưu lại."
+            }
+        )
+    return dict(data)
+
+
 def save_draft(session: Session, actor: Actor, task_id: int, data: Mapping[str, Any]) -> None:
-    """Keep unfinished form data on the task without validating it."""
+    """Keep unfinished form data on the task without validating it against the form (only its
+    size and that it is valid JSON are checked)."""
     task = _ready_for(session, actor, task_id)
-    task.draft = dict(data)
+    task.draft = _draft_of(data)
     audit.record(
         session,
         "task.draft_saved",
@@ -38,6 +63,7 @@ def save_draft(session: Session, actor: Actor, task_id: int, data: Mapping[str, 
         instance_id=task.instance_id,
         unit_id=task.unit_id,
         human_task_id=task.id,
+        on_behalf_of=acting_for(actor, task.role, task.unit_id),
     )
 
 
@@ -52,6 +78,7 @@ def claim(session: Session, actor: Actor, task_id: int) -> None:
         instance_id=task.instance_id,
         unit_id=task.unit_id,
         human_task_id=task.id,
+        on_behalf_of=acting_for(actor, task.role, task.unit_id),
     )
 
 
@@ -66,6 +93,7 @@ def release(session: Session, actor: Actor, task_id: int) -> None:
         instance_id=task.instance_id,
         unit_id=task.unit_id,
         human_task_id=task.id,
+        on_behalf_of=acting_for(actor, task.role, task.unit_id),
     )
 
 
@@ -97,11 +125,15 @@ def complete(
             instance_id=instance.id,
             unit_id=task.unit_id,
             human_task_id=task.id,
+            on_behalf_of=acting_for(actor, task.role, task.unit_id),
+            comment=clean.get("comments"),
             task=task.task_name,
             **routed,
         )
         lifecycle.advance(session, instance, workflow, actor_id=actor.user_id)
         effects.settle(session)
-    except (StaleDataError, OperationalError) as exc:
+    except (StaleDataError, OperationalError, IntegrityError) as exc:
+        if not db_faults.is_conflict(exc):
+            raise  # the database cannot write (read-only, full, gone): web/ says so, not this
         raise ConflictError("Người khác vừa xử lý công việc này; vui lòng tải lại") from exc
     return task

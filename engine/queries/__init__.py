@@ -5,7 +5,8 @@ change data.
 
 May import: `engine.core`, `engine.workflow`, `engine.domain`, `models`.
 
-Modules: dashboard, directory, extension_views, form_context, inbox, instance_views, notices,
-report_context, supervision, task_pages (what each form's page shows beside it, by form key),
-task_views, unit_views, widget_context.
+Modules: audit_search (the audit trail page's search), dashboard, directory, extension_views,
+form_context, inbox, instance_views, mail_views, notices, report_context, supervision,
+task_pages (what each form's page shows beside it, by form key), task_views, unit_views,
+widget_context.
 """

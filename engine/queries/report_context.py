@@ -171,17 +171,18 @@ def _internal(
 def report_context(session: Session, instance: ProcessInstance, unit: Unit) -> ReportContext:
     """Return the targets, tasks and departments' inputs a unit's report form shows.
 
-    Targets come from the unit's own adopted plan, as reports.judge reads them, so the page's
-    đạt / chưa đạt preview agrees with the verdict stored on submission.
+    Targets come from the plan the unit reports against (reports.plan_content: its own, its
+    commune's for an internal department), as the verdicts stored on submission do, so the
+    page's đạt / chưa đạt preview agrees with them.
     """
     plan = session.get(Plan, instance.plan_id)
     assert plan is not None
-    own = reports.adopted_content(session, plan.id, unit)
+    own = reports.plan_content(session, plan.id, unit)
     # An internal department reports on the tasks its commune's plan gives it (reports.prefill).
     is_internal = unit.kind == "internal" and unit.parent_id is not None
     parent = session.get(Unit, unit.parent_id) if is_internal else None
     owner = parent or unit
-    tasks = reports.adopted_content(session, plan.id, owner)["tasks"] if parent else own["tasks"]
+    tasks = own["tasks"]
     internal, internal_due = _internal(session, plan, unit, instance.round_key)
     return ReportContext(
         round_key=instance.round_key,

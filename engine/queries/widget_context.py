@@ -38,6 +38,7 @@ class AggregateView:
     reviewed_comments: str | None
     recommendations: str | None
     approved_at: datetime | None
+    plan_id: int = 0
 
     def tasks_of(self, kind: str) -> list[dict[str, Any]]:
         """Return the task roll-up rows of one template kind (department or commune)."""
@@ -114,6 +115,7 @@ def aggregate_view(session: Session, instance: ProcessInstance) -> AggregateView
         reviewed_comments=report.reviewed_comments,
         recommendations=data.get("recommendations"),
         approved_at=report.approved_at,
+        plan_id=plan.id,
     )
 
 

@@ -87,6 +87,7 @@ def deploy(
     if len(parsed.process_ids) != 1:
         raise InvalidDefinitionError([Problem("Mỗi tệp BPMN chỉ được chứa một quy trình thực thi")])
     key = parsed.process_ids[0]
+    xml = parsed.xml  # UTF-8, whatever the file's encoding (xml_source)
     checksum = hashlib.sha256(xml).hexdigest()
     current = session.scalars(
         select(ProcessDefinition)

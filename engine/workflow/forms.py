@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -41,20 +42,56 @@ class FormDefinition:
         A compiled validator (fastjsonschema) answers the common, valid case in a fraction of
         a millisecond; only invalid data goes through jsonschema to collect every message.
         """
+        not_finite = non_finite_errors(data, self.schema)
         schema_text = json.dumps(self.schema, sort_keys=True)
-        try:
-            _compiled(self.key, schema_text)(data)
-            return dict(data)
-        except fastjsonschema.JsonSchemaException:
-            pass
+        if not not_finite:
+            try:
+                _compiled(self.key, schema_text)(data)
+                return dict(data)
+            except fastjsonschema.JsonSchemaException:
+                pass
         validator = _validator(self.key, schema_text)
-        errors: dict[str, str] = {}
+        errors: dict[str, str] = dict(not_finite)
         for error in sorted(validator.iter_errors(data), key=lambda e: list(e.path)):
             path, message = _translate(error)
             errors.setdefault(path, message)
         if errors:
             raise FieldErrors(errors)
         return dict(data)
+
+
+def non_finite_errors(
+    data: Any, schema: Mapping[str, Any] | None = None, path: str = ""
+) -> dict[str, str]:
+    """Return a message for each NaN or infinite number in `data`, keyed by its field path.
+
+    Python's json reads `NaN` and `Infinity`, and they pass `minimum`/`maximum` (every
+    comparison with NaN is false); JSON itself has no such values, so none is ever stored.
+    """
+    schema = schema or {}
+    if isinstance(data, float) and not math.isfinite(data):
+        return {path or "_form": _finite_message(schema)}
+    errors: dict[str, str] = {}
+    if isinstance(data, Mapping):
+        props = schema.get("properties", {})
+        extra = schema.get("additionalProperties")
+        for key, value in data.items():
+            sub = props.get(key, extra if isinstance(extra, Mapping) else {})
+            errors.update(non_finite_errors(value, sub, f"{path}.{key}" if path else str(key)))
+    elif isinstance(data, list):
+        items = schema.get("items")
+        for index, value in enumerate(data):
+            sub = items if isinstance(items, Mapping) else {}
+            errors.update(non_finite_errors(value, sub, f"{path}.{index}" if path else str(index)))
+    return errors
+
+
+def _finite_message(schema: Mapping[str, Any]) -> str:
+    """Say which numbers a field takes (NaN and infinities are none of them)."""
+    low, high = schema.get("minimum"), schema.get("maximum")
+    if low is not None and high is not None:
+        return f"Nhập một số từ {format_number(low)} đến {format_number(high)}"
+    return "Nhập một số hữu hạn, ví dụ 12 hoặc 12,5 (không nhận NaN, vô cực)"
 
 
 def _is_iso_date(value: object) -> bool:
@@ -93,6 +130,7 @@ _MESSAGES: dict[str, Any] = {
     "maxLength": lambda e: f"Tối đa {e.validator_value} ký tự",
     "minItems": lambda e: f"Cần ít nhất {e.validator_value} mục",
     "maxItems": lambda e: f"Tối đa {e.validator_value} mục",
+    "maxProperties": lambda e: f"Tối đa {e.validator_value} mục",
     "pattern": lambda e: "Không đúng định dạng yêu cầu",
     "additionalProperties": lambda e: "Có trường không được khai báo trong biểu mẫu",
 }
@@ -107,6 +145,17 @@ _TYPE_NAMES = {
 }
 
 
+def _type_message(expected: Any) -> str:
+    """Say which type a field takes: "Phải là một số", "Phải là một số (hoặc để trống)"."""
+    if isinstance(expected, str):
+        return f"Phải là {_TYPE_NAMES.get(expected, expected)}"
+    kinds = [str(k) for k in expected if k != "null"] if isinstance(expected, list) else []
+    if not kinds:
+        return "Phải là giá trị hợp lệ"
+    names = " hoặc ".join(_TYPE_NAMES.get(k, k) for k in kinds)
+    return f"Phải là {names}" + (" (hoặc để trống)" if "null" in expected else "")
+
+
 def _translate(error: ValidationError) -> tuple[str, str]:
     """Return (field path, Vietnamese message) for one jsonschema error."""
     path = _field_path(error)
@@ -115,13 +164,7 @@ def _translate(error: ValidationError) -> tuple[str, str]:
         missing = str(error.message).split("'")[1] if "'" in error.message else "?"
         return (f"{path}.{missing}" if path != "_form" else missing), "Trường này là bắt buộc"
     if kind == "type":
-        expected = error.validator_value
-        name = (
-            _TYPE_NAMES.get(expected, str(expected))
-            if isinstance(expected, str)
-            else "giá trị hợp lệ"
-        )
-        return path, f"Phải là {name}"
+        return path, _type_message(error.validator_value)
     if kind == "minLength":
         if error.validator_value == 1:
             return path, "Không được để trống"

@@ -14,6 +14,7 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from engine.core.errors import InvalidDefinitionError, Problem
 from engine.workflow import lint
 from engine.workflow.serialization import Specs
+from engine.workflow.xml_source import to_utf8
 
 MAX_BPMN_BYTES = 2 * 1024 * 1024
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -41,6 +42,7 @@ def safe_xml(data: bytes) -> etree._Element:
     """Parse XML without DTDs, entities or network access; refuse anything else."""
     if not data or not data.strip():
         raise InvalidDefinitionError([Problem("Tệp rỗng, không có nội dung BPMN")])
+    data = to_utf8(data)  # the checks below read UTF-8 bytes, whatever the file's encoding
     if len(data) > MAX_BPMN_BYTES:
         raise InvalidDefinitionError(
             [Problem(f"Tệp quá lớn ({len(data) // 1024} KB); tối đa {MAX_BPMN_BYTES // 1024} KB")]
@@ -132,6 +134,7 @@ def parse_bpmn(
     `library` maps the keys of already deployed processes to their XML, so call activities
     can be resolved against them.
     """
+    data = to_utf8(data)
     root = safe_xml(data)
     process_ids = _executable_ids(root)
     library_roots = {k: safe_xml(v) for k, v in (library or {}).items() if k not in process_ids}

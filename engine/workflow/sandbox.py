@@ -1,237 +1,103 @@
 """The restricted environment in which BPMN conditions, scripts and timer expressions run.
 
-Three walls: an AST check (no imports, no global/nonlocal, no class definitions, no names or
-attributes starting with "_", no power operator), a whitelist of builtins and names, and a
-line budget enforced by a trace function so a runaway loop stops with a clear error.
+Two walls. The first reads the source (`script_language.check_source`): imports, loops,
+`try`, definitions, power, shifts, exploding multiplications, names and attributes outside
+the whitelists are refused before anything runs — at upload (lint) and again here. The
+second runs it (`interpreter`): an evaluator with its own operation budget, wall-clock
+deadline and size limits, which a script cannot switch off (it is not a trace hook).
+
+Whatever fails — refused, over a limit, or an ordinary error such as a missing variable —
+leaves here as a `ScriptFailedError` (a WorkflowException with a Vietnamese message), and the
+script engine adds the step it happened in (`ScriptTaskError`); `engine.workflow.runtime`
+then puts the instance in error. Timer values are range-checked as they are evaluated.
 Functions such as `notify` only record effects; the engine applies them when it saves.
 """
 
 from __future__ import annotations
 
-import ast
-import sys
-from collections.abc import Callable
-from contextvars import ContextVar
-from dataclasses import dataclass, field
-from functools import lru_cache
-from types import FrameType
+from collections import ChainMap
 from typing import Any
 
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.task import Task as SpiffTask
 
 from engine.core.errors import ScriptRefusedError
+from engine.workflow import interpreter, timer_values
+from engine.workflow.script_functions import SCRIPT_FUNCTIONS, Effects, collect_effects
+from engine.workflow.script_language import SAFE_BUILTINS, check_source
 
-LINE_BUDGET = 100_000
-MAX_RANGE = 10_000
+__all__ = [
+    "SCRIPT_FUNCTIONS",
+    "Effects",
+    "SandboxEnvironment",
+    "ScriptFailedError",
+    "ScriptTaskError",
+    "check_source",
+    "collect_effects",
+    "make_script_engine",
+]
 
-_FORBIDDEN_NODES: dict[type, str] = {
-    ast.Import: "không được phép import",
-    ast.ImportFrom: "không được phép import",
-    ast.Global: "không được phép dùng global",
-    ast.Nonlocal: "không được phép dùng nonlocal",
-    ast.ClassDef: "không được phép định nghĩa lớp",
-    ast.AsyncFunctionDef: "không được phép dùng async",
-    ast.Await: "không được phép dùng await",
-    ast.Yield: "không được phép dùng yield",
-    ast.YieldFrom: "không được phép dùng yield",
-}
+FUNCTIONS: dict[str, Any] = {**SAFE_BUILTINS, **SCRIPT_FUNCTIONS}
 
-
-# Attributes that reach frames, code or globals without a leading underscore.
-_FORBIDDEN_ATTRIBUTES = frozenset(
-    {
-        "gi_frame",
-        "gi_code",
-        "cr_frame",
-        "cr_code",
-        "ag_frame",
-        "ag_code",
-        "f_globals",
-        "f_locals",
-        "f_builtins",
-        "f_back",
-        "f_code",
-        "tb_frame",
-        "tb_next",
-        "format",
-        "format_map",
-        "mro",
-    }
+_PLAIN_ERRORS: tuple[tuple[type[Exception], str], ...] = (
+    (ZeroDivisionError, "chia cho 0"),
+    (KeyError, "không có khóa"),
+    (IndexError, "chỉ số nằm ngoài danh sách"),
+    (TypeError, "sai kiểu dữ liệu"),
+    (ValueError, "giá trị không hợp lệ"),
+    (AttributeError, "thuộc tính không hợp lệ"),
 )
 
 
-@dataclass
-class Effects:
-    """What scripts asked for during one engine run: notifications, escalations, cascades."""
-
-    notifications: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
-    escalations: list[str] = field(default_factory=list)
-    cascades: list[tuple[str, str]] = field(default_factory=list)
-    aggregations: list[str] = field(default_factory=list)
-    inspections: int = 0
-    rounds: int = 0
-
-    def __bool__(self) -> bool:
-        """Tell whether any effect was requested."""
-        return bool(
-            self.notifications
-            or self.escalations
-            or self.cascades
-            or self.aggregations
-            or self.inspections
-            or self.rounds
-        )
+def describe(exc: BaseException) -> str:
+    """Return a Vietnamese sentence for an error raised by a script or an expression."""
+    if isinstance(exc, ScriptRefusedError):
+        return exc.message
+    if isinstance(exc, NameError):
+        return f"Biểu thức lỗi: {exc}"
+    for kind, text in _PLAIN_ERRORS:
+        if isinstance(exc, kind):
+            return f"Biểu thức lỗi: {text} ({exc})"
+    return f"Biểu thức lỗi: {type(exc).__name__} ({exc})"
 
 
-_effects: ContextVar[Effects | None] = ContextVar("plancascade_effects", default=None)
+class ScriptFailedError(ScriptRefusedError, WorkflowException):
+    """A script or expression was refused or failed; `message` says why, in Vietnamese.
+
+    Being a WorkflowException too, it stops SpiffWorkflow the way its own errors do, even
+    where SpiffWorkflow calls the environment directly (completion conditions, correlations).
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        """Return the message without SpiffWorkflow's trailing notes separator."""
+        return self.message
 
 
-def _current_effects() -> Effects:
-    effects = _effects.get()
-    if effects is None:
-        raise ScriptRefusedError("Hàm này chỉ dùng được khi quy trình đang chạy")
-    return effects
+class ScriptTaskError(WorkflowTaskException):
+    """A script or expression of a task failed; the message names the step, in Vietnamese."""
 
+    def __init__(self, task: SpiffTask, exc: BaseException) -> None:
+        spec = task.task_spec
+        label = getattr(spec, "bpmn_name", None) or spec.name
+        self.message = f"Bước '{label}' ({getattr(spec, 'bpmn_id', None) or spec.name}): "
+        self.message += describe(exc)
+        super().__init__(self.message, task=task)
 
-def notify(roles: list[str] | str, kind: str) -> None:
-    """Ask the engine to notify the holders of `roles` in the instance's unit."""
-    names = (roles,) if isinstance(roles, str) else tuple(str(r) for r in roles)
-    _current_effects().notifications.append((names, str(kind)))
-
-
-def escalate(role: str) -> None:
-    """Ask the engine to escalate the instance to `role` (province-wide)."""
-    _current_effects().escalations.append(str(role))
-
-
-def cascade(process_key: str, round_key: str = "") -> None:
-    """Ask the engine to start `process_key` (for `round_key`) for every target unit of the plan."""
-    _current_effects().cascades.append((str(process_key), str(round_key)))
-
-
-def aggregate(round_key: str) -> None:
-    """Ask the engine to compute the province report of `round_key` and start its review."""
-    _current_effects().aggregations.append(str(round_key))
-
-
-def open_rounds() -> None:
-    """Ask the engine to open every report round of the plan's regimes (one instance each)."""
-    _current_effects().rounds += 1
-
-
-def start_inspections() -> None:
-    """Ask the engine to start an inspection for every unit selected for inspection."""
-    _current_effects().inspections += 1
-
-
-def _safe_range(*args: int) -> range:
-    result = range(*args)
-    if len(result) > MAX_RANGE:
-        raise ScriptRefusedError(f"range quá lớn (tối đa {MAX_RANGE} phần tử)")
-    return result
-
-
-SAFE_BUILTINS: dict[str, Any] = {
-    "abs": abs,
-    "all": all,
-    "any": any,
-    "bool": bool,
-    "dict": dict,
-    "enumerate": enumerate,
-    "float": float,
-    "int": int,
-    "len": len,
-    "list": list,
-    "max": max,
-    "min": min,
-    "range": _safe_range,
-    "round": round,
-    "set": set,
-    "sorted": sorted,
-    "str": str,
-    "sum": sum,
-    "tuple": tuple,
-    "zip": zip,
-    "True": True,
-    "False": False,
-    "None": None,
-}
-
-SCRIPT_FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "notify": notify,
-    "escalate": escalate,
-    "cascade": cascade,
-    "aggregate": aggregate,
-    "start_inspections": start_inspections,
-    "open_rounds": open_rounds,
-}
-
-
-def _refusal(node: ast.AST) -> str | None:
-    """Return why `node` is refused, or None when it is allowed."""
-    for kind, reason in _FORBIDDEN_NODES.items():
-        if isinstance(node, kind):
-            return reason
-    if isinstance(node, ast.Name) and node.id.startswith("_"):
-        return f"không được phép dùng tên bắt đầu bằng '_' ({node.id})"
-    if isinstance(node, ast.Attribute) and (
-        node.attr.startswith("_") or node.attr in _FORBIDDEN_ATTRIBUTES
-    ):
-        return f"không được phép truy cập thuộc tính {node.attr}"
-    if isinstance(node, ast.Constant) and isinstance(node.value, str) and "__" in node.value:
-        return "không được phép dùng chuỗi chứa '__'"
-    if isinstance(node, ast.FunctionDef | ast.Lambda):
-        args = node.args.args + node.args.kwonlyargs
-        if any(a.arg.startswith("_") for a in args) or getattr(node, "name", "x").startswith("_"):
-            return "không được phép dùng tên bắt đầu bằng '_'"
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
-        return "không được phép dùng phép lũy thừa (**)"
-    return None
-
-
-@lru_cache(maxsize=2048)
-def check_source(source: str, mode: str) -> None:
-    """Parse `source` and refuse anything outside the sandbox's language subset."""
-    try:
-        tree = ast.parse(source, mode=mode)
-    except SyntaxError as exc:
-        raise ScriptRefusedError(f"Biểu thức sai cú pháp: {exc.msg} (dòng {exc.lineno})") from exc
-    for node in ast.walk(tree):
-        reason = _refusal(node)
-        if reason:
-            raise ScriptRefusedError(f"Biểu thức bị từ chối: {reason}")
-
-
-def _run_bounded(fn: Callable[[], Any]) -> Any:
-    """Run `fn` under a line budget so an endless loop is stopped."""
-    budget = [LINE_BUDGET]
-
-    def tracer(frame: FrameType, event: str, arg: Any) -> Any:
-        budget[0] -= 1
-        if budget[0] < 0:
-            raise ScriptRefusedError("Biểu thức chạy quá lâu và đã bị dừng")
-        return tracer
-
-    previous = sys.gettrace()
-    sys.settrace(tracer)
-    try:
-        return fn()
-    finally:
-        sys.settrace(previous)
+    def __str__(self) -> str:
+        """Return the Vietnamese message."""
+        return self.message
 
 
 class SandboxEnvironment(TaskDataEnvironment):
-    """A TaskDataEnvironment with checked source, whitelisted names and a line budget."""
+    """A TaskDataEnvironment that checks the source, then runs it in the bounded interpreter."""
 
     def __init__(self) -> None:
         super().__init__(dict(SCRIPT_FUNCTIONS))
-
-    def _globals(self, context: dict[str, Any], external: dict[str, Any] | None) -> dict[str, Any]:
-        scope: dict[str, Any] = dict(self.globals)
-        scope.update(external or {})
-        scope.update(context)
-        scope["__builtins__"] = SAFE_BUILTINS
-        return scope
 
     def evaluate(
         self,
@@ -239,40 +105,54 @@ class SandboxEnvironment(TaskDataEnvironment):
         context: dict[str, Any],
         external_context: dict[str, Any] | None = None,
     ) -> Any:
-        """Evaluate a condition or timer expression after checking it."""
-        check_source(expression, "eval")
-        scope = self._globals(context, external_context)
-        return _run_bounded(lambda: eval(expression, scope))  # noqa: S307 - checked above
+        """Evaluate a condition or timer expression with the task data in view."""
+        source = expression.strip()  # as lint reads it: surrounding lines and spaces do not count
+        try:
+            check_source(source, "eval")
+            names = ChainMap(context, external_context or {})
+            return interpreter.evaluate(source, names, FUNCTIONS)
+        except Exception as exc:  # noqa: BLE001 - every failure leaves as one error type
+            raise ScriptFailedError(describe(exc)) from exc
 
     def execute(
         self, script: str, context: dict[str, Any], external_context: dict[str, Any] | None = None
     ) -> bool:
-        """Execute a script task after checking it; new variables land in the task data."""
-        check_source(script, "exec")
-        self.check_for_overwrite(context, external_context or {})
-        scope = self._globals(context, external_context)
-        before = set(scope)
-        _run_bounded(lambda: exec(script, scope))  # noqa: S102 - checked above
-        for key, value in scope.items():
-            if key == "__builtins__" or callable(value):
-                continue
-            if key not in before or key in context:
-                context[key] = value
+        """Execute a script task; the variables it assigns land in the task data."""
+        try:
+            check_source(script, "exec")
+            self.check_for_overwrite(context, external_context or {})
+            names = ChainMap(context, external_context or {})
+            assigned = interpreter.execute(script, names, FUNCTIONS)
+        except Exception as exc:  # noqa: BLE001 - every failure leaves as one error type
+            raise ScriptFailedError(describe(exc)) from exc
+        context.update(assigned)
         return True
+
+
+class SandboxScriptEngine(PythonScriptEngine):
+    """The script engine: sandboxed environment, range-checked timers, Vietnamese errors."""
+
+    def evaluate(
+        self, task: SpiffTask, expression: str, external_context: dict[str, Any] | None = None
+    ) -> Any:
+        """Evaluate `expression` for `task`; a timer expression's value is range-checked."""
+        try:
+            value = self.environment.evaluate(expression, task.data, external_context)
+            timer_values.check_evaluated(task.task_spec, expression, value)
+        except Exception as exc:  # noqa: BLE001 - every failure names the task
+            raise ScriptTaskError(task, exc) from exc
+        return value
+
+    def execute(
+        self, task: SpiffTask, script: str, external_context: dict[str, Any] | None = None
+    ) -> Any:
+        """Execute the script of `task` in its data."""
+        try:
+            return self.environment.execute(script, task.data, external_context or {})
+        except Exception as exc:  # noqa: BLE001 - every failure names the task
+            raise ScriptTaskError(task, exc) from exc
 
 
 def make_script_engine() -> PythonScriptEngine:
     """Return the script engine every workflow of the application uses."""
-    return PythonScriptEngine(environment=SandboxEnvironment())
-
-
-class collect_effects:
-    """Context manager that collects the effects scripts request during engine steps."""
-
-    def __enter__(self) -> Effects:
-        self.effects = Effects()
-        self._token = _effects.set(self.effects)
-        return self.effects
-
-    def __exit__(self, *exc: object) -> None:
-        _effects.reset(self._token)
+    return SandboxScriptEngine(environment=SandboxEnvironment())

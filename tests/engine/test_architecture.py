@@ -32,6 +32,7 @@ ALLOWED: dict[str, set[str]] = {
     "processes": {"core", "workflow", "domain"},
     "queries": {"core", "workflow", "domain"},
     "admin": {"core", "workflow", "domain", "processes", "queries"},
+    "documents": {"core", "workflow", "domain", "processes", "queries"},
     "demo": {"core", "workflow", "domain", "processes", "queries", "admin"},
 }
 MAX_MODULE_LINES = 400

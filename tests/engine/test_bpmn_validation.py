@@ -117,3 +117,22 @@ def test_validate_command_prints_json_lines(tmp_path: Path) -> None:
     assert lines[0]["ok"] is True and lines[0]["processes"] == ["unit_plan"]
     assert lines[1]["ok"] is False and lines[1]["problems"][0]["message"]
     assert lines[2]["ok"] is False
+
+
+def test_message_payload_is_checked_like_any_expression() -> None:
+    xml = UNIT_PLAN.replace(b'{"unit_id": unit_id, "plan_id": plan_id}',
+                            b'{"unit_id": [unit_id] * 10**9}', 1)
+    [problem] = problems_of(xml)
+    assert problem["message"] == ("Nội dung thông điệp: Biểu thức bị từ chối: chuỗi hoặc danh "
+                                  "sách chỉ được nhân với một hằng số nguyên không quá 1000 "
+                                  "(dòng 1 của mã)")
+    assert problem["element"] == "notify_accepted"
+
+
+def test_a_refused_line_of_a_script_is_located_at_its_own_line() -> None:
+    script = b'notify(["unit_leader"], "due")'
+    line = next(i for i, text in enumerate(UNIT_PLAN.splitlines(), 1) if script in text)
+    xml = UNIT_PLAN.replace(script, b"\nx = 1\nif x:\n    import os", 1)
+    [problem] = problems_of(xml)
+    assert (problem["element"], problem["line"]) == ("remind_due", line + 3)
+    assert "import (dòng 4 của mã)" in str(problem["message"])

@@ -113,7 +113,7 @@ def test_next_years_plan_is_imported_issued_and_cascaded(session: Session, world
         {
             "decision": "approve",
             "decision_number": "5/QĐ-UBND",
-            "decision_date": "2027-01-05",
+            "decision_date": "2027-01-04",  # the clock's day: not in the future
         },
     )
     session.commit()

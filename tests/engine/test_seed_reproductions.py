@@ -141,7 +141,9 @@ def test_muong_la_adaptation_is_judged_against_its_own_targets(session: Session,
     dropped = dict(data, kpi_results=data["kpi_results"] + [{"code": "I.1", "actual_value": 50}])
     with pytest.raises(FieldErrors) as caught:
         tasks.complete(session, staff, fill.id, dropped)
-    assert "Chỉ tiêu không có trong kế hoạch của đơn vị" in caught.value.errors.values()
+    assert list(caught.value.errors.values())[0].startswith(
+        "Chỉ tiêu I.1 không có trong kế hoạch của đơn vị; chỉ báo cáo các mã: "
+    )
     session.rollback()
     tasks.complete(session, staff, fill.id, data)
     stored = session.scalars(

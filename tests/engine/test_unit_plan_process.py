@@ -105,7 +105,7 @@ def test_returned_for_revision_and_resubmitted(session: Session, world) -> None:
                    {"decision": "return", "comments": "Sửa lại mục tiêu"})
     tasks.complete(session, actor, one_task(session, commune, "unit_plan_adapt").id, data)
     tasks.complete(session, leader, one_task(session, commune, "unit_plan_approve").id,
-                   {"decision": "approve", "plan_number": "05/KH-UBND", "plan_date": "2026-01-08"})
+                   {"decision": "approve", "plan_number": "05/KH-UBND", "plan_date": "2026-01-07"})
     act(session, cast, one_task(session, commune, "unit_plan_review"), {"decision": "accept"})
     session.commit()
     assert record(session, commune).status == UnitPlanStatus.ACCEPTED

@@ -151,7 +151,7 @@ def test_a_fresh_installation_runs_its_2027_plan(fresh_app: Flask, session: Sess
         json={
             "decision": "approve",
             "decision_number": "12/QĐ-UBND",
-            "decision_date": "2027-01-06",
+            "decision_date": "2027-01-05",  # the clock's day: not in the future
         },
     )
     assert issued.status_code == 200, issued.get_json()

@@ -35,7 +35,8 @@ def test_sokhcn_issues_a_request_and_a_commune_answers(
     }
     refused = staff.post("/requests/", data={**form, "due_date": "10/04/2026", "questions": ""})
     body = text(refused)
-    assert refused.status_code == 400 and "Hạn báo cáo không thể trước ngày ban hành" in body
+    assert refused.status_code == 400
+    assert "Hạn báo cáo phải từ hôm nay (16/04/2026) đến 31/12/2026" in body
     assert "Nhập ít nhất một câu hỏi" in body
     sent = staff.post("/requests/", data=form)
     assert sent.status_code == 302

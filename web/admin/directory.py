@@ -27,12 +27,13 @@ from web.admin.forms import (
 )
 from web.auth.identity import current_actor
 from web.database import db_session
+from web.params import id_arg, page_arg
 
 ACTIVE_FILTERS = {"": None, "1": True, "0": False}
 
 
 def _page() -> int:
-    return request.args.get("page", 1, type=int) or 1
+    return page_arg()
 
 
 def _text() -> str | None:
@@ -90,7 +91,7 @@ def create_unit() -> ResponseReturnValue:
     return render_template("admin/unit_form.html", form=form, unit=None), status
 
 
-@bp.route("/units/<int:unit_id>", methods=["GET", "POST"])
+@bp.route("/units/<id:unit_id>", methods=["GET", "POST"])
 def edit_unit(unit_id: int) -> ResponseReturnValue:
     """Show a unit's form; save changes (deactivation included) when the engine accepts them."""
     session = db_session()
@@ -118,7 +119,7 @@ def list_users() -> ResponseReturnValue:
     """List accounts with a name search, unit/role/active filters and pages."""
     session = db_session()
     role = request.args.get("role") or None
-    unit_id = request.args.get("unit", type=int)
+    unit_id = id_arg("unit")
     page = user_registry.search(session, _text(), unit_id, role, _active_filter(), _page())
     return render_template(
         "admin/users.html",
@@ -175,7 +176,7 @@ def create_user() -> ResponseReturnValue:
     return render_template("admin/user_form.html", form=form, user=None), status
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/users/<id:user_id>", methods=["GET", "POST"])
 def edit_user(user_id: int) -> ResponseReturnValue:
     """Show an account's form; save unit, roles and the active flag when the engine agrees."""
     session = db_session()
@@ -199,7 +200,7 @@ def edit_user(user_id: int) -> ResponseReturnValue:
     ), status
 
 
-@bp.post("/users/<int:user_id>/password")
+@bp.post("/users/<id:user_id>/password")
 def reset_password(user_id: int) -> ResponseReturnValue:
     """Set the given password, or generate a temporary one and show it once."""
     session = db_session()
@@ -247,7 +248,7 @@ def _substitution_form(form: SubstitutionForm, unit_id: int | None) -> Substitut
 def list_substitutions() -> ResponseReturnValue:
     """List substitutions (current and upcoming; ?ended=1 for all) and record a new one."""
     session = db_session()
-    unit_id = request.args.get("unit", type=int)
+    unit_id = id_arg("unit")
     form = _substitution_form(SubstitutionForm(), unit_id)
     if form.validate_on_submit():
         try:
@@ -284,7 +285,7 @@ def list_substitutions() -> ResponseReturnValue:
     ), status
 
 
-@bp.post("/substitutions/<int:substitution_id>/revoke")
+@bp.post("/substitutions/<id:substitution_id>/revoke")
 def revoke_substitution(substitution_id: int) -> ResponseReturnValue:
     """Withdraw a substitution (kept in the audit trail)."""
     session = db_session()

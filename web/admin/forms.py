@@ -20,6 +20,7 @@ from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from engine.core.labels import ROLE_LABELS, UNIT_KIND_LABELS
+from web.params import parse_id
 
 try:  # WTForms ≥ 3.3 wants SelectChoice objects; older versions take (value, label) pairs
     from wtforms.fields.choices import SelectChoice
@@ -35,8 +36,27 @@ def choices(pairs: Any) -> list[Any]:
 
 
 def _int_or_none(value: Any) -> int | None:
-    """Coerce a select's value to an id; blank means none."""
-    return int(value) if value not in (None, "", "None") else None
+    """Coerce a select's value to an id; blank means none; anything else is not an id."""
+    if value in (None, "", "None"):
+        return None
+    parsed = value if isinstance(value, int) else parse_id(str(value))
+    if parsed is None:
+        raise ValueError(value)
+    return parsed
+
+
+class IdSelectField(SelectField):
+    """A select of ids (blank: none); a value that is no id is refused with a Vietnamese error."""
+
+    def __init__(self, label: str, **kwargs: Any) -> None:
+        super().__init__(label, coerce=_int_or_none, validate_choice=False, **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        """Read the posted id."""
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError("Lựa chọn không hợp lệ") from exc
 
 
 class ActionForm(FlaskForm):
@@ -70,7 +90,7 @@ class UnitForm(FlaskForm):
     name = StringField("Tên đơn vị", validators=[Length(max=200)])
     kind = SelectField("Loại", choices=choices(UNIT_KIND_LABELS.items()))
     subkind = StringField("Phân loại (tùy chọn)", validators=[Optional(), Length(max=40)])
-    parent_id = SelectField("Đơn vị cấp trên", coerce=_int_or_none, validate_choice=False)
+    parent_id = IdSelectField("Đơn vị cấp trên")
     active = BooleanField("Đang hoạt động", default=True)
 
 
@@ -87,7 +107,7 @@ class UserForm(FlaskForm):
     username = StringField("Tên đăng nhập", validators=[Length(max=120)])
     full_name = StringField("Họ và tên", validators=[Length(max=200)])
     email = StringField("Thư điện tử (tùy chọn)", validators=[Optional(), Length(max=200)])
-    unit_id = SelectField("Đơn vị", coerce=_int_or_none, validate_choice=False)
+    unit_id = IdSelectField("Đơn vị")
     roles = CheckboxesField("Vai trò", choices=choices(ROLE_LABELS.items()), validate_choice=False)
     active = BooleanField("Đang hoạt động", default=True)
     password = PasswordField(
@@ -106,10 +126,8 @@ class PasswordResetForm(FlaskForm):
 class SubstitutionForm(FlaskForm):
     """A dated substitute: who is away, who acts for them, from when to when."""
 
-    absent_user_id = SelectField("Người vắng mặt", coerce=_int_or_none, validate_choice=False)
-    substitute_user_id = SelectField(
-        "Người được ủy quyền", coerce=_int_or_none, validate_choice=False
-    )
+    absent_user_id = IdSelectField("Người vắng mặt")
+    substitute_user_id = IdSelectField("Người được ủy quyền")
     starts_on = StringField("Từ ngày (dd/mm/yyyy)", validators=[Length(max=10)])
     ends_on = StringField("Đến ngày (dd/mm/yyyy)", validators=[Length(max=10)])
 

@@ -17,6 +17,7 @@ from web.admin.access import bp
 from web.admin.forms import ActionForm, MigrationForm, ReasonForm
 from web.auth.identity import current_actor, safe_next
 from web.database import db_session
+from web.params import parse_id
 
 MODES = ("one", "filter", "version")
 MAX_FLASHED_REFUSALS = 10
@@ -24,8 +25,8 @@ SELECTION_ARGS = ("process", "target", "mode", "instance", "unit", "status", "fr
 
 
 def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "").strip().lstrip("#")
-    return int(value) if value.isdigit() else None
+    """Return the id typed or chosen in the selection form ("#12" too); None when it is none."""
+    return parse_id(request.args.get(name, "").strip().lstrip("#"))
 
 
 def _selection(process: str | None) -> tuple[str, InstanceQuery | None]:
@@ -97,9 +98,8 @@ def show_migration() -> ResponseReturnValue:
 
 
 def _ids(text: str) -> list[int]:
-    return [int(p) for p in text.replace(" ", "").split(",") if p.isdigit()][
-        : instance_search.MAX_BATCH
-    ]
+    ids = (parse_id(p) for p in text.replace(" ", "").split(","))
+    return [i for i in ids if i is not None][: instance_search.MAX_BATCH]
 
 
 @bp.post("/migration")
@@ -107,7 +107,7 @@ def migrate_instances() -> ResponseReturnValue:
     """Move the previewed instances to the target version; refused ones stay untouched."""
     form = MigrationForm()
     back = {k: request.args[k] for k in SELECTION_ARGS if request.args.get(k)}
-    target = int(form.definition_id.data) if (form.definition_id.data or "").isdigit() else None
+    target = parse_id(form.definition_id.data)
     ids = _ids(form.instance_ids.data or "")
     if target is None or not ids:
         flash("Chưa chọn quy trình nào để chuyển phiên bản.", "warning")
@@ -128,7 +128,7 @@ def migrate_instances() -> ResponseReturnValue:
     return redirect(url_for("admin.show_migration", **_values(back)))
 
 
-@bp.get("/instances/<int:instance_id>")
+@bp.get("/instances/<id:instance_id>")
 def show_instance(instance_id: int) -> ResponseReturnValue:
     """Show an instance for support: status, waiting steps, error, history and operations."""
     session = db_session()
@@ -148,6 +148,7 @@ def show_instance(instance_id: int) -> ResponseReturnValue:
 def _operate(instance_id: int, run: Callable[[], Any], done: str) -> ResponseReturnValue:
     """Run one support operation, commit, flash; refusals are flashed, nothing changes."""
     session = db_session()
+    back = safe_next(request.form.get("next"))  # checked before anything is done
     try:
         run()
     except (ConflictError, FieldErrors) as exc:
@@ -157,15 +158,14 @@ def _operate(instance_id: int, run: Callable[[], Any], done: str) -> ResponseRet
     else:
         session.commit()
         flash(done, "success")
-    target = safe_next(request.form.get("next"))
-    return redirect(target or url_for("admin.show_instance", instance_id=instance_id))
+    return redirect(back or url_for("admin.show_instance", instance_id=instance_id))
 
 
 def _reason() -> str:
     return (request.form.get("reason") or "").strip()[:500]
 
 
-@bp.post("/instances/<int:instance_id>/suspend")
+@bp.post("/instances/<id:instance_id>/suspend")
 def suspend_instance(instance_id: int) -> ResponseReturnValue:
     """Pause a running instance."""
     session, actor = db_session(), current_actor()
@@ -176,7 +176,7 @@ def suspend_instance(instance_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/instances/<int:instance_id>/resume")
+@bp.post("/instances/<id:instance_id>/resume")
 def resume_instance(instance_id: int) -> ResponseReturnValue:
     """Resume a suspended instance."""
     session, actor = db_session(), current_actor()
@@ -187,7 +187,7 @@ def resume_instance(instance_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/instances/<int:instance_id>/retry")
+@bp.post("/instances/<id:instance_id>/retry")
 def retry_instance(instance_id: int) -> ResponseReturnValue:
     """Re-run the steps in error."""
     session, actor = db_session(), current_actor()
@@ -198,7 +198,7 @@ def retry_instance(instance_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/instances/<int:instance_id>/cancel")
+@bp.post("/instances/<id:instance_id>/cancel")
 def cancel_instance(instance_id: int) -> ResponseReturnValue:
     """Cancel an instance for good, with a reason."""
     session, actor = db_session(), current_actor()

@@ -16,7 +16,6 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import generate_csrf
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from engine.admin import drafts, process_versions
 from engine.core.errors import FieldErrors, InvalidDefinitionError, Problem
@@ -27,6 +26,8 @@ from web.admin.access import bp
 from web.admin.forms import ActionForm, UploadForm
 from web.auth.identity import current_actor
 from web.database import db_session
+from web.json_body import read_object
+from web.params import id_arg, takes_json
 from web.uploads import read_upload
 
 # A multipart upload carries the file plus a little form overhead; JSON escapes the XML.
@@ -65,13 +66,13 @@ def show_diff(key: str) -> ResponseReturnValue:
     """Show the elements added, removed and changed between two versions of a process."""
     entry = process_versions.entry(db_session(), key)
     numbers = [v.version for v in entry.versions]
-    new = request.args.get("to", type=int) or (numbers[0] if numbers else 0)
-    old = request.args.get("from", type=int) or (numbers[1] if len(numbers) > 1 else new)
+    new = id_arg("to") or (numbers[0] if numbers else 0)
+    old = id_arg("from") or (numbers[1] if len(numbers) > 1 else new)
     result = process_versions.diff(db_session(), key, old, new)
     return render_template("admin/diff.html", entry=entry, old=old, new=new, diff=result)
 
 
-@bp.get("/processes/<key>/versions/<int:version>.bpmn")
+@bp.get("/processes/<key>/versions/<id:version>.bpmn")
 def download_version(key: str, version: int) -> ResponseReturnValue:
     """Send the XML of a deployed version as a .bpmn file."""
     definition = process_versions.find_version(db_session(), key, version, with_xml=True)
@@ -148,7 +149,7 @@ def _identical(key: str, version: int) -> str:
 def edit_process(key: str) -> ResponseReturnValue:
     """Open the modeler on a version (?version=N), else the draft, else the newest version."""
     session = db_session()
-    source = drafts.open_for_edit(session, key, request.args.get("version", type=int))
+    source = drafts.open_for_edit(session, key, id_arg("version"))
     config = {
         "key": key,
         "xml": source.xml,
@@ -175,13 +176,13 @@ def edit_process(key: str) -> ResponseReturnValue:
 
 
 def _posted_xml() -> tuple[bytes | None, dict[str, Any], ResponseReturnValue | None]:
-    """Read {"xml": ..., ...} from a JSON body; or an error response to return."""
-    request.max_content_length = JSON_LIMIT
-    try:
-        body = request.get_json(silent=True)
-    except RequestEntityTooLarge:
-        return None, {}, (jsonify({"ok": False, "error": TOO_LARGE}), 413)
-    if not isinstance(body, dict) or not isinstance(body.get("xml"), str):
+    """Read {"xml": ..., ...} from a JSON body; or an error response to return.
+
+    The body is read by web.json_body: beyond JSON_LIMIT it is refused (413), and text the
+    database cannot store (a lone surrogate, NUL) is a 400 in JSON, as every refusal here.
+    """
+    body = read_object(JSON_LIMIT, TOO_LARGE)
+    if body is None or not isinstance(body.get("xml"), str):
         return None, {}, (jsonify({"ok": False, "error": "Thiếu nội dung sơ đồ (xml)."}), 400)
     return body["xml"].encode("utf-8"), body, None
 
@@ -197,6 +198,7 @@ def _problems(problems: list[Problem], status: int = 400) -> ResponseReturnValue
 
 
 @bp.post("/processes/<key>/draft")
+@takes_json
 def save_draft(key: str) -> ResponseReturnValue:
     """Save the modeler's diagram as the process's draft (safe XML of this process)."""
     xml, _, error = _posted_xml()
@@ -224,6 +226,7 @@ def discard_draft(key: str) -> ResponseReturnValue:
 
 
 @bp.post("/processes/<key>/validate")
+@takes_json
 def validate_process(key: str) -> ResponseReturnValue:
     """Run the deploy-time validation on the modeler's diagram; list each problem."""
     xml, _, error = _posted_xml()
@@ -236,6 +239,7 @@ def validate_process(key: str) -> ResponseReturnValue:
 
 
 @bp.post("/processes/<key>/deploy")
+@takes_json
 def deploy_process(key: str) -> ResponseReturnValue:
     """Deploy the modeler's diagram as a new version when it validates; never otherwise."""
     xml, body, error = _posted_xml()

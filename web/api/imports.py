@@ -20,18 +20,20 @@ from engine.queries import plans
 from web.api.routes import bp, error, json_object
 from web.auth.identity import current_actor
 from web.database import db_session
+from web.params import takes_json
 
 MAX_ENCODED = MAX_BYTES * 4 // 3 + 4
+TOO_LARGE = f"Tệp lớn hơn giới hạn {MAX_BYTES // (1024 * 1024)} MB"
 
 
 def _workbook() -> tuple[bytes | None, bool, ResponseReturnValue | None]:
     """Return the posted workbook's bytes and the dry-run flag, or the error to answer."""
-    body = json_object()
+    body = json_object(MAX_ENCODED + 4096, TOO_LARGE)
     encoded = body.get("file") if body else None
     if not isinstance(encoded, str) or not encoded:
         return None, False, error("Cần gửi tệp Excel (trường file, mã hóa base64)", 400)
     if len(encoded) > MAX_ENCODED:
-        return None, False, error(f"Tệp lớn hơn giới hạn {MAX_BYTES // (1024 * 1024)} MB", 413)
+        return None, False, error(TOO_LARGE, 413)
     try:
         data = base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError):
@@ -49,6 +51,7 @@ def _refused(exc: WorkbookRefused) -> ResponseReturnValue:
 
 
 @bp.post("/units/import")
+@takes_json
 @login_required
 def import_units() -> ResponseReturnValue:
     """Import units and accounts (administrators): counts, or every located error."""
@@ -68,6 +71,7 @@ def import_units() -> ResponseReturnValue:
 
 
 @bp.post("/plans/import")
+@takes_json
 @login_required
 def import_plan() -> ResponseReturnValue:
     """Import a year's plan as a draft and start its process (Sở KHCN, administrators)."""

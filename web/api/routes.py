@@ -5,10 +5,11 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required
 
-from engine.core import accounts, clock
+from engine.core import clock
 from engine.core.errors import FieldErrors
+from engine.core.login_attempts import TooManyAttempts
 from engine.core.permissions import may_supervise
 from engine.processes import tasks
 from engine.queries import dashboard, directory, inbox, supervision, task_views
@@ -16,13 +17,17 @@ from engine.queries.inbox import InboxRow
 from engine.queries.task_views import TaskView
 from engine.workflow import forms
 from web.auth.identity import current_actor
-from web.auth.routes import BAD_CREDENTIALS, INACTIVE, sign_in
+from web.auth.routes import BAD_CREDENTIALS, check_credentials, sign_in, sign_out
 from web.database import db_session
+from web.json_body import read_object
+from web.params import id_arg, int_arg, takes_json
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 DEFAULT_LIMIT = 200
 MAX_LIMIT = 1000
+BODY_LIMIT = 2 * 1024 * 1024
+LOGIN_LIMIT = 16 * 1024
 
 
 def error(message: str, status: int, **extra: Any) -> ResponseReturnValue:
@@ -38,10 +43,12 @@ def require_json_body() -> ResponseReturnValue | None:
     return None
 
 
-def json_object() -> dict[str, Any] | None:
-    """Return the posted JSON object, or None when the body is not one."""
-    body = request.get_json(silent=True)
-    return body if isinstance(body, dict) else None
+def json_object(limit: int = BODY_LIMIT, too_large: str | None = None) -> dict[str, Any] | None:
+    """Return the posted JSON object, or None when the body is another JSON value.
+
+    A body over `limit` bytes, too deep or not storable is refused with a 4xx (web.json_body).
+    """
+    return read_object(limit, too_large)
 
 
 def _identity_json() -> dict[str, Any]:
@@ -51,25 +58,28 @@ def _identity_json() -> dict[str, Any]:
 
 
 @bp.post("/login")
+@takes_json
 def login() -> ResponseReturnValue:
     """Sign in with {"username", "password"}; the session cookie carries the sign-in."""
-    body = json_object()
+    body = json_object(LOGIN_LIMIT)
     if body is None or not isinstance(body.get("username"), str) \
             or not isinstance(body.get("password"), str):
         return error("Cần gửi username và password", 400)
-    identity = accounts.authenticate(db_session(), body["username"], body["password"])
+    try:
+        identity = check_credentials(body["username"], body["password"])
+    except TooManyAttempts as exc:
+        return error(exc.message, 429)
     if identity is None:
         return error(BAD_CREDENTIALS, 401)
-    if not identity.active:
-        return error(INACTIVE, 403)
     sign_in(identity)
     return jsonify(_identity_json())
 
 
 @bp.post("/logout")
+@takes_json
 def logout() -> ResponseReturnValue:
-    """End the session."""
-    logout_user()
+    """End the user's sessions (a copied cookie stops working)."""
+    sign_out()
     return jsonify({"ok": True})
 
 
@@ -91,8 +101,8 @@ def _task_json(view: TaskView | InboxRow) -> dict[str, Any]:
 @login_required
 def list_tasks() -> ResponseReturnValue:
     """Return my open tasks, earliest due first; `limit`/`offset` page, X-Total-Count counts."""
-    limit = min(max(request.args.get("limit", DEFAULT_LIMIT, type=int) or 1, 1), MAX_LIMIT)
-    offset = max(request.args.get("offset", 0, type=int) or 0, 0)
+    limit = int_arg("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+    offset = int_arg("offset", 0, 0)
     session, actor = db_session(), current_actor()
     rows, total = inbox.offered(session, actor, clock.today(), limit=limit, offset=offset)
     response: Response = jsonify([_task_json(r) for r in rows])
@@ -100,7 +110,7 @@ def list_tasks() -> ResponseReturnValue:
     return response
 
 
-@bp.get("/tasks/<int:task_id>")
+@bp.get("/tasks/<id:task_id>")
 @login_required
 def show_task(task_id: int) -> ResponseReturnValue:
     """Return a task with its JSON Schema (`form`) and current data (`data`)."""
@@ -110,7 +120,8 @@ def show_task(task_id: int) -> ResponseReturnValue:
                     "status": view.status})
 
 
-@bp.post("/tasks/<int:task_id>/complete")
+@bp.post("/tasks/<id:task_id>/complete")
+@takes_json
 @login_required
 def complete_task(task_id: int) -> ResponseReturnValue:
     """Complete a task with the posted form data: 200, or 400 with per-field errors."""
@@ -135,8 +146,5 @@ def show_status() -> ResponseReturnValue:
     """Return every unit's stages with status, due date and submission (DESIGN §7)."""
     if not may_supervise(current_actor()):
         return error("Chỉ Sở KHCN và lãnh đạo tỉnh được xem tình hình chung", 403)
-    raw = request.args.get("plan")
-    if raw is not None and not raw.isdigit():
-        return error("Tham số plan phải là số", 400)
-    plan = dashboard.find_plan(db_session(), int(raw) if raw is not None else None)
+    plan = dashboard.find_plan(db_session(), id_arg("plan"))
     return jsonify(supervision.status_payload(db_session(), plan))

@@ -48,8 +48,8 @@ def load_user(session_id: str) -> SessionUser | None:
 
 
 def wants_json() -> bool:
-    """Tell whether the request belongs to the JSON API."""
-    return request.path == "/api" or request.path.startswith("/api/")
+    """Tell whether the answer must be JSON: the JSON API, or a request that sent JSON."""
+    return request.path == "/api" or request.path.startswith("/api/") or request.is_json
 
 
 @login_manager.unauthorized_handler
@@ -71,8 +71,13 @@ def current_actor() -> Actor:
 
 
 def safe_next(target: str | None) -> str | None:
-    """Return `target` when it is a path on this site, else None (no open redirects)."""
+    """Return `target` when it is a path on this site, else None (no open redirects).
+
+    Control characters are refused too: CR/LF would split the Location header.
+    """
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:

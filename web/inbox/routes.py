@@ -9,12 +9,9 @@ from engine.core import clock
 from engine.queries import inbox, notices
 from web.auth.identity import current_actor
 from web.database import db_session
+from web.params import page_arg
 
 bp = Blueprint("inbox", __name__)
-
-
-def _page_arg() -> int:
-    return request.args.get("page", 1, type=int) or 1
 
 
 def query_from_args() -> inbox.InboxQuery:
@@ -28,7 +25,7 @@ def query_from_args() -> inbox.InboxQuery:
         quick=quick if quick in inbox.QUICK_FILTERS else None,
         sort=sort if sort in inbox.SORTS else "due",
         descending=args.get("order") == "desc",
-        page=_page_arg())
+        page=page_arg())
 
 
 @bp.get("/")
@@ -45,5 +42,5 @@ def list_tasks() -> ResponseReturnValue:
 @login_required
 def list_notifications() -> ResponseReturnValue:
     """Show the notifications addressed to my roles, newest first."""
-    page = notices.for_actor(db_session(), current_actor(), page=_page_arg())
+    page = notices.for_actor(db_session(), current_actor(), page=page_arg())
     return render_template("inbox/notifications.html", page=page)

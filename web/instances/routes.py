@@ -12,7 +12,7 @@ from web.database import db_session
 bp = Blueprint("instances", __name__, url_prefix="/instances")
 
 
-@bp.get("/<int:instance_id>")
+@bp.get("/<id:instance_id>")
 @login_required
 def show_instance(instance_id: int) -> ResponseReturnValue:
     """Show an instance: its header, the diagram (fetched by the page) and its history."""
@@ -22,7 +22,7 @@ def show_instance(instance_id: int) -> ResponseReturnValue:
     return render_template("instances/show.html", instance=view, history=entries)
 
 
-@bp.get("/<int:instance_id>/diagram")
+@bp.get("/<id:instance_id>/diagram")
 @login_required
 def show_diagram(instance_id: int) -> ResponseReturnValue:
     """Return the instance's BPMN XML and the ids of its completed and ready steps as JSON."""

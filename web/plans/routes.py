@@ -28,6 +28,7 @@ from web import staged_import
 from web.admin.forms import ActionForm
 from web.auth.identity import current_actor
 from web.database import db_session
+from web.params import parse_id
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -66,7 +67,7 @@ def list_plans() -> ResponseReturnValue:
     return _page()
 
 
-@bp.get("/<int:plan_id>/workbook.xlsx")
+@bp.get("/<id:plan_id>/workbook.xlsx")
 def export_plan(plan_id: int) -> ResponseReturnValue:
     """The plan as an Excel workbook in the layout the import reads."""
     plan = plans.get(db_session(), plan_id)
@@ -106,7 +107,7 @@ def copy_plan() -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         return _page(400, problems=[staged_import.EXPIRED_FORM])
     session = db_session()
-    source = request.form.get("source", type=int)
+    source = parse_id(request.form.get("source"))
     if source is None:
         return _page(400, problems=["Vui lòng chọn kế hoạch để sao chép."])
     try:
@@ -126,7 +127,7 @@ def copy_plan() -> ResponseReturnValue:
     return redirect(url_for("plans.list_plans"))
 
 
-@bp.route("/<int:plan_id>/regimes", methods=["GET", "POST"])
+@bp.route("/<id:plan_id>/regimes", methods=["GET", "POST"])
 def edit_regimes(plan_id: int) -> ResponseReturnValue:
     """A draft plan's reporting regimes, field by field (NĐ 09/2019)."""
     session = db_session()

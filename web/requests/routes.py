@@ -17,6 +17,7 @@ from engine.queries import dashboard
 from web.admin.forms import ActionForm
 from web.auth.identity import current_actor
 from web.database import db_session
+from web.params import id_arg, parse_id
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
 FIELDS = ("number", "issued_on", "issuer", "subject", "due_date", "scope", "questions")
@@ -43,18 +44,15 @@ def navigation() -> dict[str, Any]:
 def list_requests() -> ResponseReturnValue:
     """The plan's ad-hoc requests, and the form that issues one."""
     session = db_session()
-    plan = dashboard.find_plan(session, request.args.get("plan", type=int))
+    plan = dashboard.find_plan(session, id_arg("plan"))
     form = ActionForm()
     values: dict[str, Any] = {"issuer": "UBND tỉnh Sơn La", "scope": "chosen"}
     errors: dict[str, str] = {}
     status = 200
     if request.method == "POST":
         values = {name: request.form.get(name, "")[:5000] for name in FIELDS}
-        chosen = tuple(
-            int(v)
-            for v in request.form.getlist("unit_ids")
-            if v.isascii() and v.isdigit() and len(v) < 10
-        )
+        ids = (parse_id(v) for v in request.form.getlist("unit_ids"))
+        chosen = tuple(i for i in ids if i is not None)
         values["unit_ids"] = chosen
         if not form.validate_on_submit():
             errors, status = {"form": "Phiên làm việc đã hết hạn; vui lòng tải lại trang."}, 400

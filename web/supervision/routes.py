@@ -10,11 +10,14 @@ from flask_login import current_user
 from engine.core import clock
 from engine.core.labels import STAGE_STATUS_LABELS
 from engine.core.permissions import may_decide_extension, may_supervise
+from engine.documents import kpi_workbook, late_workbook, matrix_workbook
 from engine.queries import dashboard, supervision
 from models import Plan
 from web.auth.identity import current_actor
 from web.database import db_session
 from web.extensions import login_manager
+from web.params import id_arg, page_arg
+from web.workbooks import send_workbook
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 
@@ -40,7 +43,7 @@ def navigation() -> dict[str, Any]:
 
 
 def _plan() -> Plan:
-    return dashboard.find_plan(db_session(), request.args.get("plan", type=int))
+    return dashboard.find_plan(db_session(), id_arg("plan"))
 
 
 def _common(plan: Plan) -> dict[str, Any]:
@@ -56,7 +59,7 @@ def show_matrix() -> ResponseReturnValue:
     args = request.args
     page = dashboard.matrix_page(db_session(), plan, kind=args.get("kind"),
                                  status=args.get("status"), query=(args.get("q") or "")[:100],
-                                 page=args.get("page", 1, type=int) or 1)
+                                 page=page_arg())
     kind, status = dashboard.clean_filters(args.get("kind"), args.get("status"))
     return render_template("supervision/matrix.html", page=page, kind=kind, status=status,
                            q=(args.get("q") or "").strip()[:100], **_common(plan))
@@ -90,3 +93,30 @@ def show_ranking() -> ResponseReturnValue:
     matrix = supervision.build(db_session(), plan, kind=kind)
     return render_template("supervision/ranking.html", entries=dashboard.ranking(matrix),
                            kind=kind, **_common(plan))
+
+
+@bp.get("/matrix.xlsx")
+def export_matrix() -> ResponseReturnValue:
+    """Download the matrix as filtered on its page (every row the filters keep) as .xlsx."""
+    plan = _plan()
+    args = request.args
+    data = matrix_workbook.build(db_session(), current_actor(), plan, kind=args.get("kind"),
+                                 status=args.get("status"), query=args.get("q"))
+    return send_workbook(data, matrix_workbook.file_name(plan))
+
+
+@bp.get("/late.xlsx")
+def export_late() -> ResponseReturnValue:
+    """Download the late lists of every stage as .xlsx."""
+    plan = _plan()
+    data = late_workbook.build(db_session(), current_actor(), plan)
+    return send_workbook(data, late_workbook.file_name(plan))
+
+
+@bp.get("/kpis.xlsx")
+def export_kpis() -> ResponseReturnValue:
+    """Download a round's KPI roll-up (the round the KPI page shows) as .xlsx."""
+    plan = _plan()
+    round_key = kpi_workbook.round_of(plan, request.args.get("round"))
+    data = kpi_workbook.build(db_session(), current_actor(), plan, round_key)
+    return send_workbook(data, kpi_workbook.file_name(plan, round_key))

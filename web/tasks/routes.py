@@ -59,7 +59,7 @@ def render_task(view: TaskView, data: dict[str, Any], errors: dict[str, str],
         item_props=layout.item_props), status
 
 
-@bp.get("/tasks/<int:task_id>")
+@bp.get("/tasks/<id:task_id>")
 @login_required
 def show_task(task_id: int) -> ResponseReturnValue:
     """Show a task's form, prefilled with its draft or the domain's starting data."""
@@ -74,7 +74,7 @@ def _submitted(form_key: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-@bp.post("/tasks/<int:task_id>")
+@bp.post("/tasks/<id:task_id>")
 @login_required
 def submit_task(task_id: int) -> ResponseReturnValue:
     """Save the form as a draft, add an editor row, or complete the task."""
@@ -87,7 +87,11 @@ def submit_task(task_id: int) -> ResponseReturnValue:
         if action == "add_task":
             data, row = editor.add_task_row(data)
             anchor = f"task-row-{row}"
-        tasks.save_draft(session, actor, task_id, data)
+        try:
+            tasks.save_draft(session, actor, task_id, data)
+        except FieldErrors as exc:  # too large to keep: said on the form, what was typed kept
+            session.rollback()
+            return render_task(view, data, exc.errors, 400)
         session.commit()
         if anchor is None:
             flash("Đã lưu nháp.", "success")
@@ -105,28 +109,29 @@ def submit_task(task_id: int) -> ResponseReturnValue:
 
 
 def _back() -> str:
+    """Return where to go afterwards: the form's `next` when it is safe (read before acting)."""
     return safe_next(request.form.get("next")) or url_for("inbox.list_tasks")
 
 
-@bp.post("/tasks/<int:task_id>/claim")
+@bp.post("/tasks/<id:task_id>/claim")
 @login_required
 def claim_task(task_id: int) -> ResponseReturnValue:
     """Take a task so colleagues see I am handling it."""
-    session, actor = db_session(), current_actor()
+    session, actor, back = db_session(), current_actor(), _back()
     view, _ = task_views.get(session, actor, task_id)
     tasks.claim(session, actor, task_id)
     session.commit()
     flash(f"Đã nhận xử lý: {view.title}", "success")
-    return redirect(_back())
+    return redirect(back)
 
 
-@bp.post("/tasks/<int:task_id>/release")
+@bp.post("/tasks/<id:task_id>/release")
 @login_required
 def release_task(task_id: int) -> ResponseReturnValue:
     """Hand a task I took back to my colleagues."""
-    session, actor = db_session(), current_actor()
+    session, actor, back = db_session(), current_actor(), _back()
     view, _ = task_views.get(session, actor, task_id)
     tasks.release(session, actor, task_id)
     session.commit()
     flash(f"Đã trả lại công việc cho nhóm: {view.title}", "info")
-    return redirect(_back())
+    return redirect(back)

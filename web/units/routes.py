@@ -12,6 +12,7 @@ from engine.domain import extensions
 from engine.queries import dashboard, extension_views, unit_views
 from web.auth.identity import current_actor
 from web.database import db_session
+from web.params import id_arg, parse_id
 
 bp = Blueprint("units", __name__)
 
@@ -23,7 +24,7 @@ def list_units() -> ResponseReturnValue:
     session, actor = db_session(), current_actor()
     if not may_browse_units(actor):
         return redirect(url_for("units.show_unit", code=unit_views.code_of(session, actor.unit_id)))
-    plan = dashboard.find_plan(session, request.args.get("plan", type=int))
+    plan = dashboard.find_plan(session, id_arg("plan"))
     q = (request.args.get("q") or "").strip()[:100]
     entries = unit_views.list_visible(session, actor, plan, q)
     return render_template("units/list.html", entries=entries, q=q, plan=plan)
@@ -33,7 +34,7 @@ def render_unit(code: str, errors: dict[str, str] | None = None,
                 form: dict[str, str] | None = None, status: int = 200) -> ResponseReturnValue:
     """Render the unit page (with the extension form's errors and values when refused)."""
     session, actor = db_session(), current_actor()
-    plan = dashboard.find_plan(session, request.args.get("plan", type=int))
+    plan = dashboard.find_plan(session, id_arg("plan"))
     overview = unit_views.overview(session, actor, plan, code)
     return render_template("units/show.html", unit=overview, errors=errors or {},
                            form=form or {}), status
@@ -52,7 +53,7 @@ def request_extension(code: str) -> ResponseReturnValue:
     """File the unit's request for a later deadline on one of its running instances."""
     session, actor = db_session(), current_actor()
     form = {k: request.form.get(k, "") for k in ("instance_id", "requested_due", "reason")}
-    instance_id = int(form["instance_id"]) if form["instance_id"].isdigit() else None
+    instance_id = parse_id(form["instance_id"])
     try:
         view = unit_views.request_extension(session, actor, code, instance_id,
                                             parse_date(form["requested_due"]), form["reason"])
@@ -84,7 +85,7 @@ def list_extensions() -> ResponseReturnValue:
                            decided=extension_views.recent_decisions(session))
 
 
-@bp.post("/extensions/<int:request_id>")
+@bp.post("/extensions/<id:request_id>")
 @login_required
 def decide_extension(request_id: int) -> ResponseReturnValue:
     """Approve (moving the deadline and its timers) or refuse an extension request."""
