@@ -247,23 +247,23 @@ def cmd_import_plan(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_export_plan(args: argparse.Namespace) -> int:
-    """Write a year's plan to an .xlsx in the layout import-plan reads."""
-    from sqlalchemy import select
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write a document or workbook of the pages to a file (`export-plan YEAR FILE` is
+    `export plan --year YEAR -o FILE`)."""
+    from engine.core.errors import NotFoundError
+    from engine.documents import exports
 
-    from engine.queries.plan_export import plan_workbook
-    from models import Plan
-
+    wanted = exports.Export(getattr(args, "kind", "plan"), getattr(args, "unit", None),
+                            getattr(args, "stage", None), args.year)
     engine, session = _session()
     with session:
-        plan = session.scalars(
-            select(Plan).where(Plan.year == args.year).order_by(Plan.id.desc())
-        ).first()
-        if plan is None:
-            print(f"Lỗi: không có kế hoạch năm {args.year}", file=sys.stderr)
+        try:
+            data = exports.build(session, wanted)
+        except NotFoundError as exc:
+            print(f"Lỗi: {exc.message}", file=sys.stderr)
             return 2
-        Path(args.file).write_bytes(plan_workbook(plan))
-    print(f"Đã ghi kế hoạch năm {args.year} vào {args.file}.", file=sys.stderr)
+    Path(args.output).write_bytes(data)
+    print(f"Đã ghi {wanted.kind} vào {args.output}.", file=sys.stderr)
     return 0
 
 
@@ -329,8 +329,17 @@ def _add_first_run(sub: Any) -> None:
     plan.set_defaults(func=cmd_import_plan)
     export = sub.add_parser("export-plan", help="xuất kế hoạch của một năm ra tệp Excel")
     export.add_argument("year", type=int)
-    export.add_argument("file")
-    export.set_defaults(func=cmd_export_plan)
+    export.add_argument("output")
+    export.set_defaults(func=cmd_export)
+    from engine.documents.exports import KINDS
+
+    document = sub.add_parser("export", help="xuất văn bản Word hoặc bảng Excel ra tệp")
+    document.add_argument("kind", choices=KINDS)
+    document.add_argument("--unit", help="mã đơn vị")
+    document.add_argument("--stage", help="khóa giai đoạn như /api/status (q1, h1, r1, …)")
+    document.add_argument("--year", type=int, help="năm kế hoạch (mặc định: kế hoạch mới nhất)")
+    document.add_argument("-o", "--output", required=True, help="tệp ghi ra")
+    document.set_defaults(func=cmd_export)
 
 
 def build_parser() -> argparse.ArgumentParser:
