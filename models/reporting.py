@@ -37,7 +37,8 @@ class Report(Base):
     kpi_results: Mapped[list[Any]] = mapped_column(default=list)
     task_statuses: Mapped[list[Any]] = mapped_column(default=list)
     report_number: Mapped[str | None] = mapped_column(String(60))
-    notes: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)  # difficulties (khó khăn, vướng mắc)
+    proposals: Mapped[str | None] = mapped_column(Text)  # đề xuất, kiến nghị
     submitted_at: Mapped[datetime | None]
     accepted_at: Mapped[datetime | None]
     late: Mapped[bool] = mapped_column(default=False)

@@ -61,6 +61,11 @@ NOTICE_LABELS: dict[str, str] = {
     "reminder_before": "Nhắc việc",
     "due": "Đến hạn",
     "escalation": "Báo cáo chậm trễ",
+    "returned": "Trả lại để chỉnh sửa",
+    "extension_decided": "Quyết định gia hạn",
+    "new_task": "Việc mới",
+    "accepted": "Đã tiếp nhận",
+    "report_approved": "Báo cáo tổng hợp được phê duyệt",
 }
 
 # engine.domain.status.StageStatus: a deadline-bearing stage in the supervision matrix.

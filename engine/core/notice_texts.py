@@ -1,7 +1,12 @@
-"""Texts of the notifications (reminders, escalations) the outbox carries."""
+"""Texts of the notifications the outbox carries: reminders and escalations, and the notices of
+decisions (a return for revision, an extension decided, a new task, an acceptance, an approved
+province report)."""
 
 from __future__ import annotations
 
+from datetime import date
+
+from engine.core.formatting import format_date
 from engine.core.labels import STAGE_DOCUMENT_LABELS, report_document_label, round_label
 
 KIND_TEMPLATES = {
@@ -36,3 +41,61 @@ def stage_document(process_key: str, round_key: str = "") -> str:
     if round_key and stage.startswith("báo cáo "):  # "báo cáo quý I của phòng, ban gửi UBND xã"
         return report_document_label(round_key) + stage.removeprefix("báo cáo")
     return f"{stage} ({round_label(round_key)})" if round_key else stage
+
+
+# Who sent a document back, as a `returned` notice names them (by the returning step's role).
+RETURNED_BY = {
+    "dost_staff": "Sở KHCN",
+    "dost_leader": "lãnh đạo Sở KHCN",
+    "province_leader": "UBND tỉnh",
+}
+
+
+def _about(process_key: str, round_key: str, unit_name: str) -> str:
+    """Return "Báo cáo quý I – Xã Mường La": the stage's document, capitalised, and its unit (as
+    mail subjects name them)."""
+    document = stage_document(process_key, round_key)
+    return f"{document[:1].upper()}{document[1:]} – {unit_name}"
+
+
+def returned_message(
+    process_key: str, round_key: str, unit_name: str, by_role: str, comment: str
+) -> str:
+    """Return the text of a return for revision, with the reviewer's comment."""
+    by = RETURNED_BY.get(by_role, "lãnh đạo đơn vị")
+    about = _about(process_key, round_key, unit_name)
+    text = f"{by[:1].upper()}{by[1:]} trả lại để chỉnh sửa: {about}."
+    return f"{text} Ý kiến: {comment.strip()}" if comment.strip() else text
+
+
+def new_task_message(
+    title: str, process_key: str, round_key: str, unit_name: str, due: date | None
+) -> str:
+    """Return the text of a new task arriving for a role (with its deadline when it has one)."""
+    text = f"Việc mới cần xử lý: {title} ({_about(process_key, round_key, unit_name)})"
+    return f"{text}, hạn {format_date(due)}." if due else f"{text}."
+
+
+def extension_message(
+    process_key: str, round_key: str, unit_name: str, due: date, reason: str | None
+) -> str:
+    """Return the text of an extension decided: approved up to `due` (no `reason`), or refused
+    for `reason` (the deadline stays `due`)."""
+    about = _about(process_key, round_key, unit_name)
+    if reason is None:
+        return f"Sở KHCN chấp thuận gia hạn: {about}, hạn mới {format_date(due)}."
+    return (
+        f"Sở KHCN không chấp thuận đề nghị gia hạn: {about}, hạn vẫn là {format_date(due)}. "
+        f"Lý do: {reason.strip()}"
+    )
+
+
+def accepted_message(process_key: str, round_key: str, unit_name: str) -> str:
+    """Return the text of Sở KHCN accepting a unit's plan or report."""
+    return f"Sở KHCN đã tiếp nhận: {_about(process_key, round_key, unit_name)}."
+
+
+def report_approved_message(round_key: str) -> str:
+    """Return the text of the province report of a round approved by Sở KHCN's leader."""
+    document = stage_document("aggregation", round_key)
+    return f"{document[:1].upper()}{document[1:]} đã được lãnh đạo Sở KHCN phê duyệt."

@@ -132,6 +132,7 @@ def prefill_fill(session: Session, report: Report, unit: Unit) -> dict[str, Any]
             "kpi_results": report.kpi_results,
             "task_statuses": report.task_statuses,
             "notes": report.notes or "",
+            **({"proposals": report.proposals} if report.proposals is not None else {}),
         }
     previous = _previous(session, report)
     before_k = {k["code"]: k for k in (previous.kpi_results if previous else [])}
@@ -254,6 +255,7 @@ def _record_fill(session: Session, task: HumanTask, data: Mapping[str, Any]) -> 
     report.kpi_results = judge(targets_of(content), list(data.get("kpi_results", [])))
     report.task_statuses = [dict(t) for t in data["task_statuses"]]
     report.notes = data.get("notes")
+    report.proposals = data.get("proposals")
     report.status = ReportStatus.DRAFT
     return report
 

@@ -2,10 +2,11 @@
 scripts asked for; `effects` settles that queue (cascades, aggregations, inspections);
 `cascade` starts one instance per target unit; `tasks` completes user tasks; `timers` is
 `tick`; `messages` routes messages between instances; `reminders` writes reminders and
-escalations; `outbox` writes every notice and queues its mails; `mail_delivery` sends them.
+escalations; `decision_notices` writes the notices of new tasks, returns and decisions; `outbox`
+writes every notice and queues its mails; `mail_delivery` sends them.
 
 May import: `engine.core`, `engine.workflow`, `engine.domain`, `models`.
 
-Modules: cascade, effects, lifecycle, mail_delivery, messages, outbox, plan_withdrawal, reminders,
-tasks, timers.
+Modules: cascade, decision_notices, effects, lifecycle, mail_delivery, messages, outbox,
+plan_withdrawal, reminders, tasks, timers.
 """

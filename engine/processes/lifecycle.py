@@ -1,9 +1,10 @@
 """What moves one instance: start it, advance it after an event, and queue what it asked for.
 
 `start` and `advance` run the instance through `engine.workflow.runtime` (engine steps, then
-one save with its projections) and write the reminders its scripts asked for. Effects that
-start *other* instances (cascades, aggregations, inspections) are not run here — that would
-make starting an instance start instances, a cycle — but queued on the session; the command
+one save with its projections), write the reminders its scripts asked for and tell the roles
+whose tasks became ready (`decision_notices`). Effects that start *other* instances
+(cascades, aggregations, inspections) are not run here — that would make starting an instance
+start instances, a cycle — but queued on the session; the command
 that caused them drains the queue with `engine.processes.effects.settle` before it returns,
 in the same transaction. A commit with undrained effects is refused (a programming error).
 """
@@ -17,7 +18,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from engine.processes import reminders
+from engine.processes import decision_notices, reminders
 from engine.workflow import runtime
 from engine.workflow.sandbox import Effects
 from models import ProcessInstance
@@ -53,16 +54,20 @@ def advance(
     *,
     actor_id: int | None = None,
     fresh: bool = False,
+    returned: decision_notices.Return | None = None,
 ) -> Effects:
-    """Run engine steps, write reminders, save, and queue effects that start instances.
+    """Run engine steps, write reminders, save, queue effects that start instances, and notify
+    the roles whose tasks became ready (`returned`: the run follows a return for revision).
 
     `fresh` marks an instance created in this transaction: it has no projection rows yet.
     """
+    before = set() if fresh else decision_notices.ready_ids(session, instance)
     effects = runtime.run(session, instance, workflow)
     reminders.send(session, instance, effects)
     if effects.cascades or effects.aggregations or effects.inspections or effects.rounds:
         pending(session).append(Pending(instance.id, instance.plan_id, actor_id, effects))
     runtime.save(session, instance, workflow, fresh=fresh)
+    decision_notices.announce_tasks(session, instance, before, returned)
     return effects
 
 

@@ -16,7 +16,7 @@ from engine.core.errors import ConflictError, FieldErrors, TaskNotReadyError
 from engine.core.formatting import format_number
 from engine.core.permissions import Actor, acting_for, require_can_complete, visible_task
 from engine.domain.form_handlers import handler_for
-from engine.processes import effects, lifecycle
+from engine.processes import decision_notices, effects, lifecycle
 from engine.workflow import forms, runtime
 from models import HumanTask, HumanTaskStatus, InstanceStatus
 
@@ -130,7 +130,11 @@ def complete(
             task=task.task_name,
             **routed,
         )
-        lifecycle.advance(session, instance, workflow, actor_id=actor.user_id)
+        lifecycle.advance(
+            session, instance, workflow, actor_id=actor.user_id,
+            returned=decision_notices.return_of(task, clean),
+        )
+        decision_notices.announce_decision(session, task, clean)
         effects.settle(session)
     except (StaleDataError, OperationalError, IntegrityError) as exc:
         if not db_faults.is_conflict(exc):

@@ -111,6 +111,7 @@ class QuarterReport:
     kpis: tuple[ResultLine, ...]
     tasks: tuple[ResultLine, ...]
     cell: Cell | None
+    proposals: str | None = None
 
 
 @dataclass(frozen=True)
@@ -212,7 +213,7 @@ def quarter_report(report: Report, kpis: dict[str, PlanKpi], names: dict[str, st
         report.due_date, str(report.status), RECORD_STATUS_LABELS.get(str(report.status), ""),
         report.submitted_at,
         report.late, report.report_number, report.review_comments, report.notes, kpi_lines,
-        _task_lines(report.task_statuses, names), cell)
+        _task_lines(report.task_statuses, names), cell, report.proposals)
 
 
 def _own_task_names(session: Session, plan_id: int, unit: Unit) -> dict[str, str]:

@@ -51,7 +51,8 @@ def report_q1(session: Session, cast, code: str) -> Unit:  # type: ignore[no-unt
     data["kpi_results"][0]["actual_text"] = "Đã cập nhật số liệu"
     data["task_statuses"][0]["status"] = "done"
     data["task_statuses"][0]["description"] = "Đã ban hành kế hoạch chuyển đổi số"
-    data["notes"] = "Hạ tầng mạng ở các xã vùng cao còn yếu.\nĐề nghị bố trí kinh phí năm 2027."
+    data["notes"] = "Hạ tầng mạng ở các xã vùng cao còn yếu.\nThiếu cán bộ chuyên trách."
+    data["proposals"] = "Đề nghị bố trí kinh phí năm 2027."
     clock.set_now(at(date(2026, 2, 25), 9))
     tasks.complete(session, staff, fill.id, data)
     act(session, cast, _one(session, office, "quarterly_report_approve"),
@@ -101,7 +102,11 @@ def test_a_units_q1_report_reads_back_in_the_national_layout(
     done = [c.text for c in tasks_table.rows[1].cells]
     assert done[3] == "Đã hoàn thành" and done[4] == "Đã ban hành kế hoạch chuyển đổi số"
     assert len(tasks_table.rows) > 10
-    assert "Hạ tầng mạng ở các xã vùng cao còn yếu." in title
+    difficulties = title.index("III. KHÓ KHĂN, VƯỚNG MẮC")
+    assert title[difficulties + 1: difficulties + 3] == [
+        "Hạ tầng mạng ở các xã vùng cao còn yếu.", "Thiếu cán bộ chuyên trách."]
+    assert title[difficulties + 3: difficulties + 5] == [
+        "IV. ĐỀ XUẤT, KIẾN NGHỊ", "Đề nghị bố trí kinh phí năm 2027."]
     signer = signature.rows[0].cells[1].text
     assert "CHÁNH VĂN PHÒNG" in signer and "Nơi nhận:" in signature.rows[0].cells[0].text
     assert any(run.font.size and run.font.size.pt == 12 for p in heading.rows[0].cells[1].paragraphs
@@ -124,7 +129,9 @@ def test_a_unit_sees_only_its_own_report_documents(session: Session, world) -> N
     assert any("VĂN PHÒNG UBND TỈNH" in t for t in texts(Document(io.BytesIO(own))))
 
 
-def test_a_units_adopted_plan_lists_its_own_kpis_and_tasks(session: Session, world) -> None:
+def test_a_units_adopted_plan_lists_its_own_kpis_and_tasks(
+    session: Session, world, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
     from engine.documents import unit_plan
 
     plan, cast = world
@@ -139,5 +146,6 @@ def test_a_units_adopted_plan_lists_its_own_kpis_and_tasks(session: Session, wor
     assert [c.text for c in kpis.rows[0].cells] == list(unit_plan.KPI_HEADS)
     assert [c.text for c in kpis.rows[1].cells][2:] == ["44,65%", "≥ 44,65%"]
     assert [c.text for c in tasks_table.rows[1].cells][2] == "Văn phòng"
+    assert to_pdf(data, tmp_path).startswith(b"%PDF")
     with pytest.raises(NotFoundError):
         unit_plan.build(session, cast.actor("unit_leader", office.id), plan, "so-noi-vu")

@@ -8,7 +8,7 @@ from flask_login import login_required
 from engine.core.errors import ConflictError, FieldErrors
 from engine.core.formatting import parse_date
 from engine.core.permissions import may_browse_units, may_decide_extension
-from engine.domain import extensions
+from engine.processes import decision_notices
 from engine.queries import dashboard, extension_views, unit_views
 from web.auth.identity import current_actor
 from web.database import db_session
@@ -93,8 +93,8 @@ def decide_extension(request_id: int) -> ResponseReturnValue:
     session, actor = db_session(), current_actor()
     approve = request.form.get("decision") == "approve"
     try:
-        view = extensions.decide(session, actor, request_id, approve,
-                                 request.form.get("comment", ""))
+        view = decision_notices.decide_extension(session, actor, request_id, approve,
+                                                 request.form.get("comment", ""))
     except (FieldErrors, ConflictError) as exc:
         session.rollback()
         message = "; ".join(exc.errors.values()) if isinstance(exc, FieldErrors) else exc.message
