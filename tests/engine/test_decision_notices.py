@@ -166,7 +166,8 @@ def test_an_approved_province_report_tells_ubnd_tinh_and_so_khcn(session: Sessio
     act(session, cast, task_of(session, None, "aggregation_approve"),
         {"decision": "return", "comments": "Bổ sung danh sách"})
     [returned] = [n for n in notices(session, "returned") if n.recipient_role == "dost_staff"]
-    assert "Lãnh đạo Sở KHCN trả lại" in returned.message and "Bổ sung danh sách" in returned.message
+    assert "Lãnh đạo Sở KHCN trả lại" in returned.message
+    assert "Bổ sung danh sách" in returned.message
     act(session, cast, task_of(session, None, "aggregation_review"), {"summary": "Đã bổ sung"})
     assert notices(session, "report_approved") == []
     act(session, cast, task_of(session, None, "aggregation_approve"), {"decision": "approve"})

@@ -27,6 +27,9 @@ from models import (
 )
 from tests.scripted import adopt_plan, instance_of
 
+# Notices about a deadline (new tasks, returns and acceptances are told by decision notices).
+DEADLINE_KINDS = ("reminder_before", "due", "escalation")
+
 
 def unit(session: Session, code: str) -> Unit:
     return session.scalars(select(Unit).where(Unit.code == code)).one()
@@ -83,7 +86,7 @@ def test_adoption_on_time(session: Session, world) -> None:
     clock.set_now(at(date(2026, 1, 30), 9))
     timers.tick(session)
     assert session.scalar(select(func.count(Notification.id)).where(
-        Notification.unit_id == commune.id)) == 0
+        Notification.unit_id == commune.id, Notification.kind.in_(DEADLINE_KINDS))) == 0
 
 
 def test_returned_for_revision_and_resubmitted(session: Session, world) -> None:
@@ -120,7 +123,8 @@ def test_late_unit_is_reminded_then_escalated_and_still_accepted(session: Sessio
 
     def notes() -> list[tuple[str, str]]:
         return [(n.kind, n.recipient_role) for n in session.scalars(
-            select(Notification).where(Notification.unit_id == commune.id)
+            select(Notification).where(Notification.unit_id == commune.id,
+                                       Notification.kind.in_(DEADLINE_KINDS))
             .order_by(Notification.id))]
 
     clock.set_now(at(date(2026, 1, 8), 7, 59))
@@ -165,7 +169,7 @@ def test_submitted_unit_waiting_for_review_is_not_escalated(session: Session, wo
     clock.set_now(at(date(2026, 1, 20), 9))
     timers.tick(session)
     assert session.scalar(select(func.count(Notification.id)).where(
-        Notification.unit_id == commune.id)) == 0
+        Notification.unit_id == commune.id, Notification.kind.in_(DEADLINE_KINDS))) == 0
     assert instance_of(session, "unit_plan", plan.id, commune.id).escalated_at is None
 
 
