@@ -93,9 +93,7 @@ def build_compiled(session: Session, actor: Actor, plan: Plan, round_key: str) -
     reports = {r.unit_id: r for r in session.scalars(select(Report).where(
         Report.plan_id == plan.id, Report.round_key == round_key))}
     doc = nd30.new_document()
-    reporter = issuers.supervisor_of(session)
-    issuer = (issuers.issuer_of(session, reporter) if reporter is not None
-              else nd30.Issuer("", "Sở Khoa học và Công nghệ", "……", "BC-SKHCN"))
+    issuer, reporter = issuers.supervisor_issuer(session)
     nd30.heading(doc, issuer, None, None)
     nd30.title(doc, "Báo cáo", f"Tổng hợp báo cáo của các đơn vị: {request.subject}")
     nd30.addressees(doc, [request.issuer])

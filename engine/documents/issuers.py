@@ -13,6 +13,7 @@ from models import HumanTask, HumanTaskStatus, Role, RoleMembership, Unit, UnitK
 COMMITTEE = "Ủy ban nhân dân"
 SKIPPED_IN_SYMBOLS = {"và", "-"}
 LOCAL_PREFIXES = ("Xã ", "Phường ", "Đặc khu ")
+SUPERVISOR = "Sở Khoa học và Công nghệ"
 
 
 def province_of(session: Session) -> Unit | None:
@@ -29,6 +30,15 @@ def supervisor_of(session: Session) -> Unit | None:
         .where(RoleMembership.role == Role.DOST_LEADER, User.active.is_(True))
         .order_by(User.id)
     ).first()
+
+
+def supervisor_issuer(session: Session, kind: str = "BC") -> tuple[Issuer, Unit | None]:
+    """Return the heading block of a document Sở KHCN issues (its name spelled out when no
+    leader's account says which unit it is) and that unit."""
+    unit = supervisor_of(session)
+    if unit is None:
+        return Issuer("", SUPERVISOR, "……", f"{kind}-SKHCN"), None
+    return issuer_of(session, unit, kind), unit
 
 
 def full_name(name: str) -> str:

@@ -24,7 +24,6 @@ KINDS = (("department", "Sở, ban, ngành"), ("commune", "UBND xã, phường")
 KPI_HEADS = ("STT", "Chỉ tiêu", "Chỉ tiêu của tỉnh", "Số đơn vị báo cáo", "Số đơn vị đạt",
              "Thấp nhất", "Trung vị", "Cao nhất")
 KPI_WIDTHS = (12, 53, 18, 18, 16, 16, 16, 16)
-REPORTER = "Sở Khoa học và Công nghệ"
 
 
 def file_name(stage_key: str) -> str:
@@ -47,10 +46,8 @@ def build(session: Session, actor: Actor, plan: Any, stage_key: str) -> bytes:
     if not may_supervise(actor):
         raise NotFoundError("Không tìm thấy báo cáo")
     data, stored = _data(session, plan, stage_key)
-    reporter = issuers.supervisor_of(session)
+    issuer, reporter = issuers.supervisor_issuer(session)
     doc = nd30.new_document()
-    issuer = (issuers.issuer_of(session, reporter) if reporter is not None else
-              nd30.Issuer("", REPORTER, "……", "BC-SKHCN"))
     approved = stored.approved_at.date() if stored is not None and stored.approved_at else None
     nd30.heading(doc, issuer, None, approved)
     label = str(data.get("round_label") or stage_key)
@@ -65,7 +62,7 @@ def build(session: Session, actor: Actor, plan: Any, stage_key: str) -> bytes:
     nd30.section_title(doc, "IV. ĐỀ XUẤT, KIẾN NGHỊ")
     nd30.body(doc, str(data.get("recommendations") or ""))
     nd30.body(doc, f"Trên đây là báo cáo tổng hợp {phrase} của "
-                   f"{reporter.name if reporter else REPORTER}./.")
+                   f"{reporter.name if reporter else issuers.SUPERVISOR}./.")
     on_behalf, capacity = issuers.capacity_of(reporter) if reporter else ("", "Giám đốc")
     nd30.signature(doc, nd30.Signature(on_behalf, capacity, "",
                                        ["Như trên", "Các sở, ban, ngành; UBND các xã, phường"]))

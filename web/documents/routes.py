@@ -4,9 +4,7 @@ an ad-hoc request (those who supervise). Thin: the documents are built in
 engine.documents."""
 from __future__ import annotations
 
-import io
-
-from flask import Blueprint, send_file
+from flask import Blueprint
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
@@ -15,15 +13,14 @@ from engine.queries import dashboard
 from web.auth.identity import current_actor
 from web.database import db_session
 from web.params import id_arg
+from web.workbooks import DOCX, send_download
 
 bp = Blueprint("documents", __name__)
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _send(data: bytes, name: str) -> ResponseReturnValue:
-    return send_file(io.BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=name,
-                     max_age=0)
+    return send_download(data, name, DOCX)
 
 
 @bp.get("/units/<code>/reports/<stage>.docx")
