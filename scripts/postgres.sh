@@ -31,6 +31,11 @@ start_server() {
     su postgres -c "pg_isready -q" && break
     sleep 1
   done
+  # a throw-away test server: durability is not needed, speed is (each test copies a database)
+  su postgres -c "psql -qc \"ALTER SYSTEM SET fsync = off\"" >&2
+  su postgres -c "psql -qc \"ALTER SYSTEM SET synchronous_commit = off\"" >&2
+  su postgres -c "psql -qc \"ALTER SYSTEM SET full_page_writes = off\"" >&2
+  su postgres -c "psql -qtAc \"SELECT pg_reload_conf()\"" >/dev/null
   su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='$PG_USER'\"" | grep -q 1 \
     || su postgres -c "psql -qc \"CREATE ROLE $PG_USER LOGIN CREATEDB PASSWORD '$PG_PASS'\"" >&2
   su postgres -c "psql -qc \"ALTER ROLE $PG_USER CREATEDB\"" >&2

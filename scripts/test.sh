@@ -12,10 +12,13 @@ echo "== Kiểm tra mã nguồn (ruff, mypy)"
 python3 -m ruff check engine models web tests bench
 python3 -m mypy
 
+# two pytest-xdist workers (the machine's cores); PYTEST_WORKERS=0 runs in one process
+workers=(-n "${PYTEST_WORKERS:-2}")
+
 echo "== Bộ kiểm thử trên SQLite"
-python3 -m pytest tests "$@"
+python3 -m pytest "${workers[@]}" tests "$@"
 
 echo "== Bộ kiểm thử trên PostgreSQL"
 url=$(bash scripts/postgres.sh start)
 trap 'bash scripts/postgres.sh stop' EXIT
-TEST_DATABASE_URL="$url" python3 -m pytest tests "$@"
+TEST_DATABASE_URL="$url" python3 -m pytest "${workers[@]}" tests "$@"

@@ -69,7 +69,10 @@ class Templates:
         clock.set_now(None)
 
     def _pg_name(self, suffix: str) -> str:
-        return f"{make_url(self.url).database}_{suffix}"  # type: ignore[arg-type]
+        # each pytest-xdist worker owns its own names, so one never drops another's databases
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+        base = make_url(self.url).database  # type: ignore[arg-type]
+        return f"{base}_{worker}_{suffix}" if worker else f"{base}_{suffix}"
 
     def _pg_admin(self, sql: str) -> None:
         admin = make_engine(self.url, isolation_level="AUTOCOMMIT")
@@ -118,6 +121,21 @@ class Templates:
         except Exception:  # noqa: BLE001 - a leftover copy is dropped by the next run
             pass
 
+    def ensure_base(self) -> None:
+        """Create the URL's own database when missing (a per-engineer name, e.g. `..._lead`)."""
+        if self.url is None:
+            return
+        maintenance = make_url(self.url).set(database="postgres")
+        admin = make_engine(maintenance.render_as_string(hide_password=False),
+                            isolation_level="AUTOCOMMIT")
+        name = make_url(self.url).database
+        with admin.connect() as conn:
+            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                  {"n": name}).first()
+            if exists is None:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+
     def cleanup(self) -> None:
         """Drop the run's PostgreSQL copies and templates (leftovers of a crash included)."""
         if self.url is None:
@@ -136,21 +154,10 @@ class Templates:
 def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
     """The run's template databases."""
     made = Templates(tmp_path_factory.mktemp("templates"))
+    made.ensure_base()
     made.cleanup()
     yield made
     made.cleanup()
-
-
-def _fresh_engine(tmp_path: Path) -> Engine:
-    """Return an engine on an emptied database (kept for fixtures that build their own data)."""
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        return make_engine(f"sqlite:///{tmp_path / 'test.db'}")
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    return engine
 
 
 @pytest.fixture
