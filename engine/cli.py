@@ -37,13 +37,14 @@ def cmd_init(args: argparse.Namespace) -> int:
     engine, session = _session()
     schema.upgrade(engine)
     with session:
-        definitions.deploy_builtin(session)
-        session.commit()
-        if args.demo:
+        if args.demo:  # the demo deploys the processes on its own clock (its year's start)
             from engine.demo import install as demo
 
             result = demo.load(session)
             print(json.dumps(result, ensure_ascii=False))
+        else:
+            definitions.deploy_builtin(session)
+            session.commit()
     print("Cơ sở dữ liệu đã sẵn sàng.", file=sys.stderr)
     return 0
 

@@ -131,6 +131,22 @@ class Notification(Base):
     message: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+    # a bundle (e.g. the day's new reviews of one stage for Sở KHCN): one notice updated while
+    # nobody has read it, instead of one notice per unit; `bundle_units` names the units in it
+    bundle_key: Mapped[str | None] = mapped_column(String(120), index=True)
+    bundle_units: Mapped[list[Any] | None]
+
+
+class NotificationRead(Base):
+    """One user's having read one notice (the notice itself is shared by its role's holders)."""
+
+    __tablename__ = "notification_read"
+
+    notification_id: Mapped[int] = mapped_column(ForeignKey("notification.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id"), primary_key=True, index=True
+    )
+    read_at: Mapped[datetime]
 
 
 class AuditEvent(Base):

@@ -4,7 +4,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask
+from flask import Flask, redirect, url_for
+from flask.typing import ResponseReturnValue
+
+
+def favicon() -> ResponseReturnValue:
+    """Send browsers that ask for /favicon.ico to the site's icon (pages link the SVG itself)."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -45,5 +51,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
                       instances_bp, units_bp, plans_bp, requests_bp, documents_bp, audit_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(admin_bp)
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
     init_security(app)  # after the blueprints: it throttles their sign-in views
     return app

@@ -5,12 +5,16 @@ from typing import Any
 
 from flask import Flask, request, url_for
 
-from engine.core.formatting import format_date, format_datetime, format_number
+from engine.core.formatting import format_date, format_datetime, format_deadline, format_number
 from engine.core.labels import (
+    ROLE_LABELS,
     comparator_label,
     process_label,
+    report_document_label,
+    report_title,
     role_label,
     round_label,
+    round_phrase,
     stage_status_short_label,
     unit_kind_label,
 )
@@ -32,10 +36,13 @@ def url_with(**changes: Any) -> str:
 def init_templating(app: Flask) -> None:
     """Register the filters and globals the templates use."""
     app.jinja_env.filters.update(vn_date=format_date, vn_datetime=format_datetime,
+                                 vn_deadline=format_deadline,
                                  vn_number=format_number, role_label=role_label,
                                  process_label=process_label, unit_kind=unit_kind_label,
                                  stage_status_short=stage_status_short_label,
-                                 comparator=comparator_label, round_label=round_label)
-    app.jinja_env.globals.update(url_with=url_with)
+                                 comparator=comparator_label, round_label=round_label,
+                                 round_phrase=round_phrase, report_document=report_document_label,
+                                 report_title=report_title)
+    app.jinja_env.globals.update(url_with=url_with, role_labels=ROLE_LABELS)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from engine.core.errors import NotFoundError
 from engine.core.labels import AUDIT_ACTION_LABELS, INSTANCE_STATUS_LABELS, round_label
 from engine.core.pagination import Page, paginate
+from engine.core.text_search import contains_text
 from engine.queries import instance_views
 from engine.queries.instance_views import HistoryEntry
 from models import HumanTask, HumanTaskStatus, ProcessDefinition, ProcessInstance, Unit
@@ -79,8 +80,8 @@ def _statement(query: InstanceQuery) -> Select:  # type: ignore[type-arg]
     if query.statuses:
         stmt = stmt.where(ProcessInstance.status.in_(query.statuses))
     if query.unit_text:
-        pattern = f"%{query.unit_text.strip().lower()}%"
-        stmt = stmt.where(or_(Unit.code.ilike(pattern), Unit.name.ilike(pattern)))
+        text = query.unit_text
+        stmt = stmt.where(or_(contains_text(Unit.code, text), contains_text(Unit.name, text)))
     return stmt
 
 

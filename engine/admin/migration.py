@@ -35,6 +35,7 @@ class Element:
 
     id: str
     name: str
+    old_name: str = ""  # a changed element's name in the older version, when it was renamed
 
 
 @dataclass(frozen=True)
@@ -90,8 +91,22 @@ def diff_definitions(old: ProcessDefinition, new: ProcessDefinition) -> Definiti
     new_spec, _ = definitions.specs_for(new)
     diff = SpecDiff(SERIALIZER.registry, old_spec, new_spec)
     return DefinitionDiff(
-        added=_visible(diff.added), removed=_visible(diff.removed), changed=_visible(diff.changed)
+        added=_visible(diff.added),
+        removed=_visible(diff.removed),
+        changed=_renamed(_visible(diff.changed), old_spec, new_spec),
     )
+
+
+def _renamed(changed: tuple[Element, ...], old_spec: BpmnProcessSpec,
+             new_spec: BpmnProcessSpec) -> tuple[Element, ...]:
+    """Give each changed element its newer name, and its older one when it was renamed."""
+    result = []
+    for element in changed:
+        before, after = old_spec.task_specs.get(element.id), new_spec.task_specs.get(element.id)
+        old_name = _element(before).name if before is not None else element.name
+        new_name = _element(after).name if after is not None else element.name
+        result.append(Element(element.id, new_name, old_name if old_name != new_name else ""))
+    return tuple(result)
 
 
 def _target(session: Session, definition_id: int) -> ProcessDefinition:

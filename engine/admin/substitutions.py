@@ -18,6 +18,7 @@ from engine.core.errors import FieldErrors, NotFoundError
 from engine.core.formatting import parse_date
 from engine.core.labels import SUBSTITUTION_STATE_LABELS
 from engine.core.pagination import Page, paginate
+from engine.core.text_search import contains_text
 from models import Substitution, Unit, User
 
 State = Literal["upcoming", "active", "ended"]
@@ -61,14 +62,13 @@ def _statement(text: str | None, include_ended: bool, today: date) -> Select:  #
     if not include_ended:
         stmt = stmt.where(Substitution.ends_on >= today)
     if text:
-        pattern = f"%{text.strip()}%"
         stmt = stmt.where(
             or_(
-                absent.full_name.ilike(pattern),
-                absent.username.ilike(pattern),
-                substitute.full_name.ilike(pattern),
-                substitute.username.ilike(pattern),
-                Unit.name.ilike(pattern),
+                contains_text(absent.full_name, text),
+                contains_text(absent.username, text),
+                contains_text(substitute.full_name, text),
+                contains_text(substitute.username, text),
+                contains_text(Unit.name, text),
             )
         )
     return stmt

@@ -13,6 +13,7 @@ from engine.core import audit
 from engine.core.errors import FieldErrors, NotFoundError
 from engine.core.labels import unit_kind_label
 from engine.core.pagination import Page, paginate
+from engine.core.text_search import contains_text
 from models import Unit, UnitKind, User
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -62,8 +63,7 @@ def _statement(text: str | None, kind: str | None, active: bool | None) -> Selec
         .order_by(Unit.id)
     )
     if text:
-        pattern = f"%{text.strip()}%"
-        stmt = stmt.where(or_(Unit.code.ilike(pattern), Unit.name.ilike(pattern)))
+        stmt = stmt.where(or_(contains_text(Unit.code, text), contains_text(Unit.name, text)))
     if kind in KINDS:
         stmt = stmt.where(Unit.kind == kind)
     if active is not None:

@@ -21,6 +21,7 @@ from engine.core.accounts import (
 from engine.core.errors import FieldErrors, NotFoundError
 from engine.core.labels import role_label
 from engine.core.pagination import Page, paginate
+from engine.core.text_search import contains_text
 from models import HumanTask, HumanTaskStatus, Role, RoleMembership, Unit, User
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,118}[a-z0-9]$")
@@ -76,12 +77,11 @@ def _statement(
         .order_by(User.username)
     )
     if text:
-        pattern = f"%{text.strip()}%"
         stmt = stmt.where(
             or_(
-                User.username.ilike(pattern),
-                User.full_name.ilike(pattern),
-                Unit.name.ilike(pattern),
+                contains_text(User.username, text),
+                contains_text(User.full_name, text),
+                contains_text(Unit.name, text),
             )
         )
     if unit_id is not None:

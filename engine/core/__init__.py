@@ -4,7 +4,7 @@ throttling, pagination, paths, the database connection and its schema.
 
 May import: `models` only (never another engine sub-package).
 
-Modules: accounts, audit, calendars, clock, db, db_faults, errors, formatting, labels,
+Modules: accounts, audit, calendars, clock, collation, db, db_faults, errors, formatting, labels,
 login_attempts, mail_settings, mail_texts, mail_transport, notice_texts, pagination, paths,
-permissions, rate_limit_store, schema, secrets_file, workcalendar.
+permissions, rate_limit_store, schema, secrets_file, text_search, workcalendar.
 """

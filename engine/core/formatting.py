@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from engine.core.clock import BUSINESS_TZ
@@ -20,9 +20,11 @@ INPUT_DATE_FORMATS = (DATE_FORMAT, "%Y-%m-%d")
 _SIGNIFICANT_DIGITS = 15
 
 
-def format_number(value: Any) -> str:
+def format_number(value: Any, places: int | None = None) -> str:
     """Write a number with a decimal comma ("44,65", "85", "-3,5"); None and booleans give "",
-    and any other value (what the user typed) its own text."""
+    and any other value (what the user typed) its own text. With `places`, a computed figure (a
+    median, a share) is rounded half up to at most that many decimals ("60,35", never
+    "60,349999999999994" or "66,6666666666667")."""
     if value is None or isinstance(value, bool):
         return ""
     if isinstance(value, int):
@@ -34,6 +36,8 @@ def format_number(value: Any) -> str:
     number = Decimal(f"{value:.{_SIGNIFICANT_DIGITS}g}")
     if not number.is_finite():
         return str(value)
+    if places is not None:
+        number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     if number == 0:
         return "0"
     text = format(number, "f")
@@ -73,6 +77,12 @@ def format_date(value: Any) -> str:
         except ValueError:
             return text
     return text
+
+
+def format_deadline(value: Any) -> str:
+    """Write a deadline as the last day a submission is on time: "hết ngày 05/09/2026" (what is
+    sent during 05/09 is on time; after 23:59:59 of that day, late — engine.domain.status)."""
+    return f"hết ngày {format_date(value)}"
 
 
 def format_datetime(value: datetime | None) -> str:

@@ -66,6 +66,9 @@ NOTICE_LABELS: dict[str, str] = {
     "new_task": "Việc mới",
     "accepted": "Đã tiếp nhận",
     "report_approved": "Báo cáo tổng hợp được phê duyệt",
+    "late_list": "Danh sách chậm gửi",
+    "extension_requested": "Đề nghị gia hạn",
+    "all_accepted": "Đã tiếp nhận tất cả",
 }
 
 # engine.domain.status.StageStatus: a deadline-bearing stage in the supervision matrix.
@@ -95,14 +98,19 @@ INSTANCE_STATUS_LABELS: dict[str, str] = {
     "error": "Lỗi",
 }
 
-# A unit plan or report record on the unit's page (not started yet, or its record's status).
+# A unit plan or report record on the unit's page (not started yet, or its record's status),
+# worded after whoever receives it (record_status_label).
 RECORD_STATUS_LABELS: dict[str, str] = {
     "not_started": "Chưa bắt đầu",
     "draft": "Đang soạn thảo, chờ lãnh đạo duyệt",
-    "approved": "Đã gửi, chờ Sở KHCN tiếp nhận",
+    "approved": "Đã gửi, chờ {receiver} tiếp nhận",
     "returned": "Bị trả lại để chỉnh sửa",
-    "accepted": "Sở KHCN đã tiếp nhận",
+    "accepted": "{receiver} đã tiếp nhận",
 }
+# A record sent to a receiver that takes it without an acceptance step (an internal
+# department's report to its commune).
+SENT_LABEL = "Đã gửi {receiver}"
+DOST = "Sở KHCN"
 
 # A province plan's lifecycle.
 PLAN_STATUS_LABELS: dict[str, str] = {
@@ -209,6 +217,16 @@ def audit_action_label(action: str) -> str:
     return AUDIT_ACTION_LABELS.get(action, action)
 
 
+def record_status_label(status: object, receiver: str = DOST, accepts: bool = True) -> str:
+    """Return a unit plan's or report's status as the unit page words it, after its receiver
+    ("Đã gửi, chờ Sở KHCN tiếp nhận"; to a commune that accepts nothing: "Đã gửi UBND xã Mường
+    La"); "" when unknown."""
+    key = str(status)
+    if key == "approved" and not accepts:
+        return SENT_LABEL.format(receiver=receiver)
+    return RECORD_STATUS_LABELS.get(key, "").format(receiver=receiver)
+
+
 def role_label(role: str) -> str:
     """Return the Vietnamese name of a role key (the key itself when unknown)."""
     return ROLE_LABELS.get(role, role)
@@ -267,16 +285,26 @@ def round_label(key: str) -> str:
 def round_phrase(round_key: str) -> str:
     """Return a round's name inside a sentence: its first letter in lower case and the rest as
     written ("Quý IV" → "quý IV", never "quý iv")."""
-    label = round_label(round_key)
+    return in_sentence(round_label(round_key))
+
+
+def in_sentence(label: str) -> str:
+    """Return a label as a sentence continues it: the first letter in lower case, the rest as
+    written (Roman numerals and proper names keep their capitals)."""
     return label[:1].lower() + label[1:]
 
 
 def report_document_label(round_key: str) -> str:
     """Return the report a round asks for, as a sentence names it ("q1" → "báo cáo quý I",
     "h2" → "báo cáo 6 tháng cuối năm", "m4" → "báo cáo tháng 4", "y1" → "báo cáo năm")."""
-    label = round_label(round_key)
-    if label == round_key:
+    if round_label(round_key) == round_key:
         return f"báo cáo đợt {round_key}"
-    if label.startswith("Báo cáo "):
-        return "b" + label[1:]
-    return "báo cáo " + label[0].lower() + label[1:]
+    phrase = round_phrase(round_key)
+    return phrase if phrase.startswith("báo cáo ") else f"báo cáo {phrase}"
+
+
+def report_title(round_key: str) -> str:
+    """Return the report a round asks for as a title starts it ("q4" → "Báo cáo quý IV"; never
+    "Báo cáo quý iv", which a lower-casing "capitalize" gives)."""
+    document = report_document_label(round_key)
+    return document[:1].upper() + document[1:]

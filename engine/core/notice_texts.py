@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from engine.core.formatting import format_date
+from engine.core.formatting import format_date, format_deadline
 from engine.core.labels import STAGE_DOCUMENT_LABELS, report_document_label, round_label
 
 KIND_TEMPLATES = {
     "all_accepted": "Tất cả các đơn vị đã được tiếp nhận kế hoạch chuyển đổi số của đơn vị.",
-    "reminder_before": "Nhắc việc: {unit} cần gửi {stage} trước ngày {due}.",
+    "reminder_before": "Nhắc việc: {unit} cần gửi {stage}, hạn cuối: {deadline}.",
     "due": (
-        "Đến hạn: hôm nay ({due}) là hạn {unit} gửi {stage}; "
-        "đề nghị lãnh đạo đơn vị chỉ đạo hoàn thành."
+        "Đến hạn: hôm nay ({due}) là ngày cuối để {unit} gửi {stage} đúng hạn (hết ngày "
+        "hôm nay); đề nghị lãnh đạo đơn vị chỉ đạo hoàn thành."
     ),
     "escalation": (
         "Báo cáo chậm trễ: {unit} chưa gửi {stage} (hạn {due}), đề nghị UBND tỉnh chỉ đạo."
@@ -28,7 +28,8 @@ KIND_TEMPLATES = {
 def message_for(kind: str, unit_name: str, process_key: str, due: str, round_key: str = "") -> str:
     """Return the Vietnamese text of a notification (naming the round of a report)."""
     template = KIND_TEMPLATES.get(kind, "Thông báo về {stage} của {unit} (hạn {due}).")
-    return template.format(unit=unit_name, stage=stage_document(process_key, round_key), due=due)
+    return template.format(unit=unit_name, stage=stage_document(process_key, round_key), due=due,
+                           deadline=format_deadline(due))
 
 
 def stage_document(process_key: str, round_key: str = "") -> str:
@@ -99,3 +100,40 @@ def report_approved_message(round_key: str) -> str:
     """Return the text of the province report of a round approved by Sở KHCN's leader."""
     document = stage_document("aggregation", round_key)
     return f"{document[:1].upper()}{document[1:]} đã được lãnh đạo Sở KHCN phê duyệt."
+
+
+BUNDLE_NAMES = 20  # a bundle's text names this many units, then counts the others
+
+
+def _names(unit_names: list[str]) -> str:
+    """Return "Xã A, Xã B và 3 đơn vị khác": the first `BUNDLE_NAMES` names, then a count."""
+    shown = ", ".join(unit_names[:BUNDLE_NAMES])
+    rest = len(unit_names) - BUNDLE_NAMES
+    return f"{shown} và {rest} đơn vị khác" if rest > 0 else shown
+
+
+def new_tasks_message(title: str, process_key: str, round_key: str, unit_names: list[str]) -> str:
+    """Return the text of a bundle of new tasks of one kind from several units (Sở KHCN's
+    reviews of a day): "3 việc mới cần xử lý: Tiếp nhận báo cáo (báo cáo quý I) – Xã A, …"."""
+    document = stage_document(process_key, round_key)
+    return (
+        f"{len(unit_names)} việc mới cần xử lý: {title} ({document}) – {_names(unit_names)}."
+    )
+
+
+def late_list_message(process_key: str, round_key: str, due: str, unit_names: list[str]) -> str:
+    """Return the text of the units escalated to UBND tỉnh for one stage on one day, as Sở
+    KHCN's late list reads."""
+    document = stage_document(process_key, round_key)
+    return (
+        f"Danh sách chậm gửi {document} (hạn {due}), đã báo cáo UBND tỉnh: "
+        f"{len(unit_names)} đơn vị – {_names(unit_names)}."
+    )
+
+
+def extension_requested_message(
+    process_key: str, round_key: str, unit_name: str, due: date, reason: str
+) -> str:
+    """Return the text of a unit asking Sở KHCN for more time, up to `due`, for `reason`."""
+    about = _about(process_key, round_key, unit_name)
+    return f"Đề nghị gia hạn: {about}, đến ngày {format_date(due)}. Lý do: {reason.strip()}"

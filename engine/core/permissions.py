@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, false, or_, select
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select
 from sqlalchemy.orm import Session
 
 from engine.core.errors import NotFoundError, PermissionDeniedError
@@ -19,6 +19,7 @@ from models import (
     HumanTask,
     HumanTaskStatus,
     Notification,
+    NotificationRead,
     Role,
     RoleMembership,
     Substitution,
@@ -247,6 +248,18 @@ def notice_filter(actor: Actor) -> ColumnElement[bool]:
                 )
             )
     return or_(*clauses) if clauses else false()
+
+
+def unread_notice_filter(actor: Actor) -> ColumnElement[bool]:
+    """Return the SQL condition selecting the notifications addressed to `actor` that they have
+    not read (each reader's read is their own: `NotificationRead`)."""
+    return and_(
+        notice_filter(actor),
+        ~exists().where(
+            NotificationRead.notification_id == Notification.id,
+            NotificationRead.user_id == actor.user_id,
+        ),
+    )
 
 
 def visible_task(session: Session, actor: Actor, task_id: int) -> HumanTask:

@@ -4,6 +4,6 @@ this package imports it except `engine.cli` (and tests and the benchmark).
 
 May import: every other engine sub-package, `models`.
 
-Modules: actors, bootstrap, install, progress, scripted_year, seed_data, simulation,
-year_summary.
+Modules: actors, actuals, bootstrap, install, numbering, progress, province_actors,
+scripted_year, seed_data, simulation, texts, unit_reports, year_summary.
 """

@@ -8,7 +8,7 @@ from slugify import slugify
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.core import clock
+from engine.core import calendars, clock
 from engine.demo import seed_data as demo_data
 from engine.demo.actors import Cast, act, ready_tasks
 from engine.processes import effects, lifecycle
@@ -98,9 +98,27 @@ def prepare(
         demo_data.create_demo_users(session, loaded)
     load_internal_units(session, users)
     plan = demo_data.load_plan(session, year)
-    definitions.deploy_builtin(session)
+    deploy_processes(session, year)
     session.flush()
     return plan
+
+
+def year_start(session: Session, year: int) -> datetime:
+    """Return 08:00 on the first working day of `year` (02/01/2026): when the demo's
+    processes are deployed, before the plan is issued."""
+    return at(calendars.load(session).next_working_day(date(year, 1, 1)), 8)
+
+
+def deploy_processes(session: Session, year: int) -> None:
+    """Deploy the built-in processes as of the year's first working morning (or now, when
+    that is still to come), so the demo's version 1 is dated in its own year; the clock
+    stays frozen at the moment it read before."""
+    current = clock.now()
+    clock.set_now(min(current, year_start(session, year)))
+    try:
+        definitions.deploy_builtin(session)
+    finally:
+        clock.set_now(current)
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:

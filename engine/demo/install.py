@@ -1,5 +1,8 @@
 """`plancascade init --demo`: the Sơn La 2026 plan, its units and accounts, played up to now.
 
+The built-in processes are deployed here, on the demo's clock (engine.demo.bootstrap), not
+by `init` beforehand: version 1 is dated on the demo year's first working morning.
+
 Every step is recorded as it commits (engine.demo.progress): a load killed half-way is
 completed by the next `init --demo`, from the first step it had not committed.
 """
@@ -19,6 +22,7 @@ from engine.demo.bootstrap import at, prepare, province_unit
 from engine.demo.scripted_year import YearScript
 from engine.demo.simulation import ISSUE_DAY, play, start_year
 from engine.demo.year_summary import summary
+from engine.workflow import definitions
 from models import AuditEvent, Plan, ProcessInstance
 
 DEMO_SEED = 2026
@@ -58,6 +62,8 @@ def load(session: Session) -> dict[str, Any]:
     after a crash, complete what the previous load began."""
     stop_at = clock.now()
     if _loaded_before(session):
+        definitions.deploy_builtin(session)  # processes changed since, as `init` does
+        session.commit()
         return dict(ALREADY_LOADED)
     try:
         if stop_at < at(ISSUE_DAY, 7, 30):

@@ -14,8 +14,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from engine.core.workcalendar import WorkCalendar
-from engine.domain import reports, unit_plans
-from models import HumanTask, ProcessInstance, Unit
+from engine.demo import texts, unit_reports
+from engine.domain import unit_plans
+from models import HumanTask, Plan, ProcessInstance, Unit
 
 STAFF_FORMS = (
     "unit_plan_adapt",
@@ -25,7 +26,6 @@ STAFF_FORMS = (
 )
 LEADER_FORMS = {"unit_plan_approve", "quarterly_report_approve"}
 REVIEW_FORMS = {"unit_plan_review", "quarterly_report_review"}
-STATUS_BY_QUARTER = {"q1": (0.15, 0.6), "q2": (0.35, 0.55), "q3": (0.6, 0.35), "q4": (0.85, 0.15)}
 
 
 @dataclass
@@ -36,6 +36,7 @@ class YearScript:
     late_fraction: float
     calendar: WorkCalendar
     grace_days: int
+    seed: int = 0  # what the texts, figures and numbers are drawn from (not `rng`'s state)
     act_on: dict[tuple[str, int], date] = field(default_factory=dict)
     late: dict[str, set[int]] = field(default_factory=dict)
     returned_once: set[tuple[str, int]] = field(default_factory=set)
@@ -66,6 +67,7 @@ class YearScript:
             "rng": [version, list(internal), gauss],
             "late_fraction": self.late_fraction,
             "grace_days": self.grace_days,
+            "seed": self.seed,
             "act_on": sorted([s, u, day.isoformat()] for (s, u), day in self.act_on.items()),
             "late": {stage: sorted(ids) for stage, ids in self.late.items()},
             "returned_once": sorted([s, u] for s, u in self.returned_once),
@@ -83,6 +85,7 @@ class YearScript:
             state["late_fraction"],
             calendar,
             state["grace_days"],
+            seed=int(state.get("seed", 0)),
             act_on={(s, u): date.fromisoformat(day) for s, u, day in state["act_on"]},
             late={stage: set(ids) for stage, ids in state["late"].items()},
             returned_once={(s, u) for s, u in state["returned_once"]},
@@ -108,33 +111,16 @@ class YearScript:
         if (stage, unit_id) in self.returned_once:
             self.returned_once.discard((stage, unit_id))
             self.done.discard((stage, unit_id))  # the staff will work on it again
-            return {"decision": "return", "comments": "Đề nghị bổ sung số liệu và đơn vị chủ trì."}
+            comment = texts.return_comment(self.seed, f"{stage}/{unit_id}/return", stage)
+            return {"decision": "return", "comments": comment}
         return {"decision": "accept"}
 
     def report_data(
         self, session: Session, task: HumanTask, instance: ProcessInstance, unit: Unit
     ) -> dict[str, Any]:
-        """Return the figures a unit enters in its quarterly (or internal) report."""
-        report = reports.find(session, instance.plan_id, unit.id, instance.round_key)
-        assert report is not None
-        data = reports.prefill_fill(session, report, unit)
-        done_p, progress_p = STATUS_BY_QUARTER.get(instance.round_key, (0.5, 0.4))
-        for item in data["kpi_results"]:
-            item["actual_value"] = round(self.rng.uniform(30, 100), 1)
-            item["actual_text"] = f"{item['actual_value']}%".replace(".", ",")
-        for item in data["task_statuses"]:
-            roll = self.rng.random()
-            item["status"] = (
-                "done"
-                if roll < done_p
-                else "in_progress"
-                if roll < done_p + progress_p
-                else "not_started"
-            )
-            item["description"] = (
-                "Đang triển khai theo kế hoạch" if item["status"] != "done" else "Đã hoàn thành"
-            )
-        return data
+        """Return what a unit enters in its quarterly (or internal) report."""
+        plan = session.get_one(Plan, instance.plan_id)
+        return unit_reports.fill(session, self.seed, plan, unit, str(instance.round_key))
 
 
 def adaptation(session: Session, plan_id: int, unit: Unit) -> dict[str, Any]:

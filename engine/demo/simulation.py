@@ -20,14 +20,14 @@ from sqlalchemy.orm import Session
 
 from engine.core import calendars, clock
 from engine.core.formatting import format_date
+from engine.demo import numbering, province_actors, texts
 from engine.demo.actors import Cast, act, make_cast
 from engine.demo.bootstrap import at, issue_plan, prepare, province_unit
 from engine.demo.scripted_year import LEADER_FORMS, REVIEW_FORMS, YearScript, adaptation
 from engine.demo.seed_data import SHIPPED_YEAR, plan_data
 from engine.demo.year_summary import summary
-from engine.domain.targets import target_units
 from engine.processes import timers
-from models import HumanTask, HumanTaskStatus, Plan, ProcessInstance, Report, Unit
+from models import HumanTask, HumanTaskStatus, Plan, ProcessInstance, Unit
 
 ISSUE_DAY = date(2026, 1, 6)
 Progress = Callable[[str], None]
@@ -113,8 +113,27 @@ def _staff_data(
     if task.form_key == "unit_plan_adapt":
         return adaptation(session, instance.plan_id, unit)
     if task.form_key == "inspection_remediation":
-        return {"remediation_report": "Đơn vị đã khắc phục các tồn tại theo kết luận kiểm tra."}
+        year = clock.today().year
+        key = f"{unit.code}/remediation"
+        return {"remediation_report": texts.remediation(script.seed, key, year)}
     return script.report_data(session, task, instance, unit)
+
+
+def _leader_data(script: YearScript, task: HumanTask, instance: ProcessInstance, unit: Unit,
+                 today: date) -> dict[str, Any]:
+    """Return a unit leader's signature: the plan's or report's number in the unit's series
+    that day, and now and then a word for the staff."""
+    stage = stage_of(instance)
+    data: dict[str, Any] = {"decision": "approve"}
+    if task.form_key == "unit_plan_approve":
+        data["plan_number"] = numbering.unit_document(script.seed, unit, "KH", today)
+        data["plan_date"] = today.isoformat()
+    else:
+        data["report_number"] = numbering.unit_document(script.seed, unit, "BC", today)
+    comment = texts.leader_comment(script.seed, f"{unit.code}/{stage}/leader")
+    if comment:
+        data["comments"] = comment
+    return data
 
 
 def units_pass(session: Session, cast: Cast, script: YearScript, today: date) -> int:
@@ -128,60 +147,38 @@ def units_pass(session: Session, cast: Cast, script: YearScript, today: date) ->
             act(session, cast, task, _staff_data(session, script, task, instance, unit))
             script.mark_done(stage, unit.id)
             done += 1
-    for task, _instance, unit in _ready(session, forms=LEADER_FORMS):
-        approval = {
-            "decision": "approve",
-            "plan_number": f"{unit.id:02d}/KH-CĐS",
-            "plan_date": today.isoformat(),
-            "report_number": f"{unit.id:02d}/BC-CĐS",
-        }
-        act(session, cast, task, approval)
+    for task, instance, unit in _ready(session, forms=LEADER_FORMS):
+        act(session, cast, task, _leader_data(script, task, instance, unit, today))
         done += 1
     return done
 
 
-def _inspection_choice(session: Session, plan: Plan, rng: random.Random) -> list[str]:
-    """Pick units to inspect: the latest-submitting first (as Sở KHCN sorts by lateness)."""
-    late = dict(
-        session.execute(
-            select(Unit.code, func.count(Report.id))
-            .join(Report, Report.unit_id == Unit.id)
-            .where(Report.plan_id == plan.id, Report.late.is_(True))
-            .group_by(Unit.code)
-        ).all()
-    )
-    units = target_units(session, plan)
-    ranked = sorted(units, key=lambda u: (-late.get(u.code, 0), rng.random()))
-    return [u.code for u in ranked[: max(1, min(5, len(units) // 10 or 1))]]
+def _province_data(session: Session, script: YearScript, plan: Plan, task: HumanTask,
+                   instance: ProcessInstance, unit: Unit, today: date) -> dict[str, Any] | None:
+    """Return what Sở KHCN, its leader or the inspection team enter today (None: not yet)."""
+    age = (today - task.created_at.astimezone(clock.BUSINESS_TZ).date()).days
+    seed, key = script.seed, task.form_key
+    if key in REVIEW_FORMS:
+        return script.review(stage_of(instance), unit.id)
+    if key == "aggregation_review" and age >= 1:
+        return province_actors.aggregation_review(session, seed, plan, str(instance.round_key),
+                                                  today)
+    if key == "aggregation_approve":
+        return {"decision": "approve"}
+    if key == "inspection_select":
+        return province_actors.inspection_selection(session, seed, plan, script.rng, today)
+    if key == "inspection_findings" and age >= 7:
+        return province_actors.findings(session, seed, plan, unit)
+    if key == "inspection_conclusion" and age >= 3:
+        return province_actors.conclusion(session, seed, plan, unit, script.rng, today)
+    return None
 
 
 def province_pass(session: Session, cast: Cast, script: YearScript, plan: Plan, today: date) -> int:
     """Sở KHCN, its leader and the inspectors act on what waits for them."""
     done = 0
     for task, instance, unit in _ready(session, roles=("dost_staff", "dost_leader", "inspector")):
-        age = (today - task.created_at.astimezone(clock.BUSINESS_TZ).date()).days
-        data: dict[str, Any] | None = None
-        if task.form_key in REVIEW_FORMS:
-            data = script.review(stage_of(instance), unit.id)
-        elif task.form_key == "aggregation_review" and age >= 1:
-            data = {"summary": "Tổng hợp tình hình thực hiện của các đơn vị trong kỳ."}
-        elif task.form_key == "aggregation_approve":
-            data = {"decision": "approve"}
-        elif task.form_key == "inspection_select":
-            data = {
-                "unit_codes": _inspection_choice(session, plan, script.rng),
-                "due_date": f"{plan.year}-11-30",
-                "plan_number": "20/KH-BCĐ",
-            }
-        elif task.form_key == "inspection_findings" and age >= 7:
-            data = {"findings": "Đơn vị đã triển khai phần lớn nhiệm vụ; còn chậm một số chỉ tiêu."}
-        elif task.form_key == "inspection_conclusion" and age >= 3:
-            data = {
-                "conclusion_number": f"{unit.id}/TB-ĐKT",
-                "conclusion": "Kết luận kiểm tra.",
-                "remediation_required": script.rng.random() < 0.7,
-                "remediation_due": (today + timedelta(days=21)).isoformat(),
-            }
+        data = _province_data(session, script, plan, task, instance, unit, today)
         if data is not None:
             act(session, cast, task, data)
             done += 1
@@ -247,7 +244,7 @@ def start_year(
     issue_plan(session, cast, plan)
     session.commit()
     script = YearScript(
-        random.Random(seed), late_fraction, calendars.load(session), plan.grace_days
+        random.Random(seed), late_fraction, calendars.load(session), plan.grace_days, seed=seed
     )
     return plan, cast, script
 

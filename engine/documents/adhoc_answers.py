@@ -79,8 +79,9 @@ def build_unit(session: Session, actor: Actor, plan: Plan, code: str, round_key:
         ProcessInstance.plan_id == plan.id, ProcessInstance.unit_id == unit.id,
         ProcessInstance.round_key == round_key)).first()
     on_behalf, capacity = issuers.capacity_of(unit)
-    name = issuers.signer_name(session, instance, "adhoc_report_approve")
-    nd30.signature(doc, nd30.Signature(on_behalf, capacity, name, ["Như trên"]))
+    signer = issuers.signer_of(session, instance, "adhoc_report_approve")
+    nd30.signature(doc, nd30.Signature(on_behalf, capacity, signer.name, ["Như trên"],
+                                       signer.for_name))
     return nd30.to_bytes(doc)
 
 

@@ -1,14 +1,27 @@
 """Who a document comes from and who signs it, read from the unit tree: the heading block's
 parent body and body name, the date line's place, the number line's symbol, and the signer's
-capacity ("TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH", "GIÁM ĐỐC") and name."""
+capacity ("TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH", "GIÁM ĐỐC") and name — with the person signed for
+when a substitute signed ("KT. GIÁM ĐỐC", "<substitute> ký thay <person>")."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.documents.nd30 import Issuer
-from models import HumanTask, HumanTaskStatus, Role, RoleMembership, Unit, UnitKind, User
+from engine.queries import thread
+from models import (
+    AuditEvent,
+    HumanTask,
+    HumanTaskStatus,
+    Role,
+    RoleMembership,
+    Unit,
+    UnitKind,
+    User,
+)
 
 COMMITTEE = "Ủy ban nhân dân"
 SKIPPED_IN_SYMBOLS = {"và", "-"}
@@ -95,19 +108,36 @@ def capacity_of(unit: Unit) -> tuple[str, str]:
     return "", "Giám đốc"
 
 
-def signer_name(session: Session, instance_id: int | None, form_key: str) -> str:
-    """Return the name of whoever completed the instance's `form_key` step last (the signer),
-    or "" when it is not signed yet."""
+@dataclass(frozen=True)
+class Signer:
+    """Who signed a step: their name ("" when not signed yet) and, when they signed as a
+    substitute (ủy quyền), the name of the person they signed for."""
+
+    name: str = ""
+    for_name: str = ""
+
+
+def signer_of(session: Session, instance_id: int | None, form_key: str) -> Signer:
+    """Return who completed the instance's `form_key` step last (the signer), and for whom
+    when a substitute did (the audit event `task.completed` keeps `on_behalf_of`)."""
     if instance_id is None:
-        return ""
-    user = session.scalars(
-        select(User)
-        .join(HumanTask, HumanTask.completed_by_id == User.id)
+        return Signer()
+    task = session.execute(
+        select(HumanTask.id, HumanTask.completed_by_id)
         .where(
             HumanTask.instance_id == instance_id,
             HumanTask.form_key == form_key,
             HumanTask.status == HumanTaskStatus.COMPLETED,
         )
         .order_by(HumanTask.completed_at.desc())
+        .limit(1)
     ).first()
-    return user.full_name if user is not None else ""
+    if task is None:
+        return Signer()
+    details = session.scalars(
+        select(AuditEvent.details).where(
+            AuditEvent.human_task_id == task.id, AuditEvent.action == "task.completed"
+        ).order_by(AuditEvent.id.desc())
+    ).first() or {}
+    names = thread.user_names(session, (task.completed_by_id, details.get("on_behalf_of")))
+    return Signer(names.get(task.completed_by_id, ""), thread.absent_name(names, details) or "")

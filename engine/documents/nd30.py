@@ -49,6 +49,8 @@ class Signature:
     capacity: str
     name: str
     recipients: Sequence[str] = field(default_factory=tuple)
+    for_name: str = ""  # a substitute signed for this person: "KT. <capacity>", "ký thay …"
+
 
 
 def vn_date_line(place: str, when: date | None) -> str:
@@ -265,10 +267,13 @@ def signature(doc: DocxDocument, block: Signature) -> None:
         line(left, f"- {item}{'' if item.endswith('.') else ';'}", size=11, align="left")
     if block.on_behalf:
         line(right, block.on_behalf.upper(), size=14, bold=True)
-    line(right, block.capacity.upper(), size=14, bold=True)
+    capacity = f"KT. {block.capacity}" if block.for_name else block.capacity
+    line(right, capacity.upper(), size=14, bold=True)
     for _ in range(4):
         line(right)
     line(right, block.name or "", size=14, bold=True)
+    if block.for_name:
+        line(right, f"ký thay {block.for_name}", size=13, italic=True)
     for cell in (left, right):
         _first_paragraph(cell)
 

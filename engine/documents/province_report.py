@@ -9,14 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 from docx.document import Document as DocxDocument
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.core.errors import NotFoundError
 from engine.core.formatting import format_number
+from engine.core.labels import in_sentence, round_label
 from engine.core.permissions import Actor, may_supervise
 from engine.documents import issuers, nd30
 from engine.domain import aggregation
 from engine.queries import supervision
+from models import ProcessInstance
 
 BUCKETS = (("on_time", "Đơn vị gửi đúng hạn"), ("late", "Đơn vị gửi quá hạn"),
            ("missing", "Đơn vị chưa gửi"))
@@ -41,6 +44,19 @@ def _data(session: Session, plan: Any, stage_key: str) -> tuple[dict[str, Any], 
     return data, stored
 
 
+def _approval_instance(session: Session, plan_id: int, stage_key: str) -> int | None:
+    """Return the id of the aggregation instance of the stage (whose approval signs it)."""
+    return session.scalars(
+        select(ProcessInstance.id)
+        .where(
+            ProcessInstance.process_key == "aggregation",
+            ProcessInstance.plan_id == plan_id,
+            ProcessInstance.round_key == stage_key,
+        )
+        .order_by(ProcessInstance.id.desc())
+    ).first()
+
+
 def build(session: Session, actor: Actor, plan: Any, stage_key: str) -> bytes:
     """Return the .docx of the province report of `stage_key` for someone who may supervise."""
     if not may_supervise(actor):
@@ -50,8 +66,7 @@ def build(session: Session, actor: Actor, plan: Any, stage_key: str) -> bytes:
     doc = nd30.new_document()
     approved = stored.approved_at.date() if stored is not None and stored.approved_at else None
     nd30.heading(doc, issuer, None, approved)
-    label = str(data.get("round_label") or stage_key)
-    phrase = label[:1].lower() + label[1:]
+    phrase = in_sentence(str(data.get("round_label") or round_label(stage_key)))
     nd30.title(doc, "Báo cáo", f"Tổng hợp tình hình thực hiện {plan.title}, {phrase}")
     nd30.addressees(doc, ["Ủy ban nhân dân tỉnh",
                           "Ban Chỉ đạo chuyển đổi số tỉnh"])
@@ -64,8 +79,11 @@ def build(session: Session, actor: Actor, plan: Any, stage_key: str) -> bytes:
     nd30.body(doc, f"Trên đây là báo cáo tổng hợp {phrase} của "
                    f"{reporter.name if reporter else issuers.SUPERVISOR}./.")
     on_behalf, capacity = issuers.capacity_of(reporter) if reporter else ("", "Giám đốc")
-    nd30.signature(doc, nd30.Signature(on_behalf, capacity, "",
-                                       ["Như trên", "Các sở, ban, ngành; UBND các xã, phường"]))
+    signer = issuers.signer_of(session, _approval_instance(session, plan.id, stage_key),
+                               "aggregation_approve")
+    nd30.signature(doc, nd30.Signature(on_behalf, capacity, signer.name,
+                                       ["Như trên", "Các sở, ban, ngành; UBND các xã, phường"],
+                                       signer.for_name))
     return nd30.to_bytes(doc)
 
 
@@ -88,7 +106,8 @@ def _kpis(doc: DocxDocument, kpis: list[dict[str, Any]]) -> None:
     rows = [
         (str(i), f"{k['code']}. {k['name']}", format_number(k.get("province_target")),
          str(k.get("units_reporting", 0)), str(k.get("units_met", 0)),
-         format_number(k.get("min")), format_number(k.get("median")), format_number(k.get("max")))
+         format_number(k.get("min"), 2), format_number(k.get("median"), 2),
+         format_number(k.get("max"), 2))
         for i, k in enumerate(kpis, start=1)
     ]
     nd30.table(doc, KPI_HEADS, rows, KPI_WIDTHS)

@@ -57,7 +57,8 @@ def build(session: Session, actor: Actor, plan: Plan, code: str) -> bytes:
     instance = session.scalars(select(ProcessInstance.id).where(
         ProcessInstance.plan_id == plan.id, ProcessInstance.unit_id == unit.id,
         ProcessInstance.process_key == "unit_plan")).first()
-    name = issuers.signer_name(session, instance, "unit_plan_approve")
-    nd30.signature(doc, nd30.Signature(on_behalf, capacity, name,
-                                       ["Sở Khoa học và Công nghệ", "Các bộ phận thực hiện"]))
+    signer = issuers.signer_of(session, instance, "unit_plan_approve")
+    nd30.signature(doc, nd30.Signature(on_behalf, capacity, signer.name,
+                                       ["Sở Khoa học và Công nghệ", "Các bộ phận thực hiện"],
+                                       signer.for_name))
     return nd30.to_bytes(doc)

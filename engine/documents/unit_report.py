@@ -80,9 +80,10 @@ def build(session: Session, actor: Actor, plan: Plan, code: str, round_key: str)
     nd30.body(doc, f"Trên đây là báo cáo {round_phrase(round_key)} năm {plan.year} "
                    f"của {unit.name}./.")
     on_behalf, capacity = issuers.capacity_of(unit)
-    name = issuers.signer_name(session, instance.id if instance else None,
+    signer = issuers.signer_of(session, instance.id if instance else None,
                                SIGNING_STEPS.get(instance.process_key, "") if instance else "")
-    nd30.signature(doc, nd30.Signature(on_behalf, capacity, name, ["Như trên"]))
+    nd30.signature(doc, nd30.Signature(on_behalf, capacity, signer.name, ["Như trên"],
+                                       signer.for_name))
     return nd30.to_bytes(doc)
 
 

@@ -7,6 +7,7 @@ writes every notice and queues its mails; `mail_delivery` sends them.
 
 May import: `engine.core`, `engine.workflow`, `engine.domain`, `models`.
 
-Modules: cascade, decision_notices, effects, lifecycle, mail_delivery, messages, outbox,
-plan_withdrawal, reminders, tasks, timers.
+Modules: cascade, decision_notices, effects, lifecycle, mail_delivery, messages,
+notice_reads (each user's notices marked read), outbox, plan_withdrawal, reminders, tasks,
+timers.
 """

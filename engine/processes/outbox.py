@@ -1,8 +1,9 @@
 """Writing a notification: the in-app notice, and in the same transaction one queued mail per
 reader who has an address (`mail_outbox`, delivered by `mail_delivery`).
 
-`notify` is the only place a `Notification` is created, so every kind — today's reminders and
-escalations, tomorrow's returns, decisions and approvals — reaches the mailboxes. The readers
+`notify` is the only place a `Notification` is created (`notify_bundled` adds a unit to an
+unread bundle, e.g. Sở KHCN's new reviews of a day, rather than writing one per unit), so every
+kind — reminders, escalations, returns, decisions and approvals — reaches the mailboxes. The readers
 are those who may act as the notice's role in its unit today (`permissions.holders`: holders,
 province-wide roles, substitutes). A reminder-like notice (`mail_texts.may_wait_for_digest`)
 to a user who chose the digest waits for 07:30 of the next working day.
@@ -13,27 +14,24 @@ process, need not know): the delivering `tick` marks them skipped when none is.
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from engine.core import audit, calendars, clock, permissions
 from engine.core.errors import FieldErrors
-from engine.core.mail_texts import (
-    NOTICES_PATH,
-    instance_path,
-    may_wait_for_digest,
-    subject_for,
-    task_path,
-)
+from engine.core.mail_texts import may_wait_for_digest, subject_for
 from engine.core.workcalendar import BUSINESS_TZ, WorkCalendar
+from engine.domain import notice_links
 from models import (
-    HumanTask,
-    HumanTaskStatus,
     MailMode,
     MailOutbox,
+    MailStatus,
     Notification,
+    NotificationRead,
     ProcessInstance,
     Unit,
     User,
@@ -67,6 +65,61 @@ def notify(
     return notice
 
 
+def notify_bundled(
+    session: Session,
+    *,
+    bundle_key: str,
+    unit_id: int,
+    role: str,
+    kind: str,
+    unit_name: str,
+    render: Callable[[list[str]], str],
+    instance: ProcessInstance | None = None,
+) -> Notification:
+    """Add `unit_name` to the unread notice of `bundle_key` for `role` (its text redrawn by
+    `render` from the units' names, its queued mails with it), or start one with `notify`.
+    A bundle somebody has read stays as it was read: the next unit starts a new one. Names
+    are kept sorted, and a bundle of several units belongs to no instance, so that workers
+    adding units in any order (concurrent ticks) leave the same notice.
+    """
+    _lock_bundle(session, bundle_key)
+    current = session.scalars(
+        select(Notification)
+        .where(
+            Notification.bundle_key == bundle_key,
+            Notification.recipient_role == role,
+            ~exists().where(NotificationRead.notification_id == Notification.id),
+        )
+        .order_by(Notification.id.desc())
+        .limit(1)
+        .with_for_update()
+    ).first()
+    if current is None:
+        notice = notify(session, unit_id=unit_id, role=role, kind=kind,
+                        message=render([unit_name]), instance=instance)
+        notice.bundle_key, notice.bundle_units = bundle_key, [unit_name]
+        return notice
+    names = sorted({*(current.bundle_units or []), unit_name})
+    current.bundle_units, current.message = names, render(names)
+    current.created_at = clock.now()
+    if len(names) > 1:
+        current.instance_id = None
+    link = notice_links.link(session, current)
+    for mail in session.scalars(select(MailOutbox).where(
+            MailOutbox.notification_id == current.id, MailOutbox.status == MailStatus.QUEUED)):
+        mail.body, mail.link = current.message, link
+    return current
+
+
+def _lock_bundle(session: Session, bundle_key: str) -> None:
+    """Hold, until the transaction ends, PostgreSQL's advisory lock of `bundle_key`: two
+    workers starting the same bundle at once would each write one. (SQLite's write lock,
+    taken before any bundle is touched, already serialises them.)"""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(select(func.pg_advisory_xact_lock(zlib.crc32(bundle_key.encode()))))
+
+
 def enqueue(
     session: Session, notice: Notification, instance: ProcessInstance | None = None
 ) -> list[MailOutbox]:
@@ -80,7 +133,7 @@ def enqueue(
     if not readers:
         return []
     subject = _subject(session, notice, instance)
-    link = _link(session, notice, instance)
+    link = notice_links.link(session, notice)
     digest_day = None
     if may_wait_for_digest(notice.kind) and any(u.mail_mode == MailMode.DIGEST for u in readers):
         digest_day = _digest_day(session, moment)
@@ -129,29 +182,6 @@ def _subject(session: Session, notice: Notification, instance: ProcessInstance |
     if instance is None:
         return subject_for(notice.kind, unit.name, None)
     return subject_for(notice.kind, unit.name, instance.process_key, instance.round_key)
-
-
-def _link(session: Session, notice: Notification, instance: ProcessInstance | None) -> str:
-    """Return the page a reader opens: the ready task of their role, else the instance, when
-    the notice's role may see that unit; else their notices."""
-    role = notice.recipient_role
-    grant = permissions.Grant(
-        role, None if permissions.acts_province_wide(role) else notice.unit_id
-    )
-    reader = permissions.Actor(user_id=0, unit_id=notice.unit_id, grants=(grant,))
-    if instance is None or not permissions.can_see_unit(reader, instance.unit_id):
-        return NOTICES_PATH
-    task_id = session.scalar(
-        select(HumanTask.id)
-        .where(
-            HumanTask.instance_id == instance.id,
-            HumanTask.status == HumanTaskStatus.READY,
-            HumanTask.role == role,
-        )
-        .order_by(HumanTask.id)
-        .limit(1)
-    )
-    return task_path(task_id) if task_id is not None else instance_path(instance.id)
 
 
 def set_mail_mode(session: Session, user_id: int, mode: str) -> MailMode:

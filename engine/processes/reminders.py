@@ -1,6 +1,9 @@
 """Reminders and escalations a running instance's scripts asked for, written as notices (and
 their queued mails, `outbox.notify`) in the caller's transaction.
 
+Each escalation to UBND tỉnh also puts the unit on the day's late list of its stage for Sở
+KHCN's staff and leader (one bundled notice per stage and day, `outbox.notify_bundled`).
+
 A unit that has already sent its stage (and waits for Sở KHCN) is neither reminded nor
 escalated: the delay is then Sở KHCN's, not the unit's.
 """
@@ -11,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from engine.core import audit, clock
 from engine.core.formatting import format_date
-from engine.core.notice_texts import message_for
+from engine.core.notice_texts import late_list_message, message_for
 from engine.domain.submissions import already_submitted
 from engine.processes import outbox
 from engine.workflow.sandbox import Effects
@@ -69,7 +72,27 @@ def _reminders(session: Session, instance: ProcessInstance, effects: Effects) ->
                 "escalation", unit.name, instance.process_key, due, instance.round_key
             )
             _notify(session, instance, unit.id, role, "escalation", text)
+            if role == "province_leader":
+                _add_to_late_list(session, instance, unit, due)
         instance.escalated_at = clock.now()
         audit.record(
             session, "instance.escalated", instance_id=instance.id, unit_id=unit.id, role=role
+        )
+
+
+LATE_LIST_ROLES = ("dost_staff", "dost_leader")
+
+
+def _add_to_late_list(session: Session, instance: ProcessInstance, unit: Unit, due: str) -> None:
+    """Add `unit` to Sở KHCN's late list of the instance's stage for today."""
+    key = (f"late_list:{instance.process_key}:{instance.plan_id}:{instance.round_key}:"
+           f"{clock.today().isoformat()}")
+
+    def render(names: list[str]) -> str:
+        return late_list_message(instance.process_key, instance.round_key, due, names)
+
+    for role in LATE_LIST_ROLES:
+        outbox.notify_bundled(
+            session, bundle_key=key, unit_id=unit.id, role=role, kind="late_list",
+            unit_name=unit.name, render=render,
         )

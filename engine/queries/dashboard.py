@@ -195,6 +195,12 @@ class KpiRollup:
     approved_at: Any
 
 
+def _figure(value: float | None) -> float | None:
+    """Round a computed figure for the chart's tooltips as pages show it (60.35, not
+    60.349999999999994)."""
+    return None if value is None else round(value, 2)
+
+
 def _chart(kpis: list[dict[str, Any]]) -> dict[str, Any]:
     """Return the series Chart.js draws: met / not met per KPI, and min / median / max."""
     return {
@@ -202,9 +208,9 @@ def _chart(kpis: list[dict[str, Any]]) -> dict[str, Any]:
         "names": [k["name"] for k in kpis],
         "met": [k["units_met"] for k in kpis],
         "not_met": [k["units_reporting"] - k["units_met"] for k in kpis],
-        "min": [k["min"] for k in kpis],
-        "median": [k["median"] for k in kpis],
-        "max": [k["max"] for k in kpis],
+        "min": [_figure(k["min"]) for k in kpis],
+        "median": [_figure(k["median"]) for k in kpis],
+        "max": [_figure(k["max"]) for k in kpis],
         "target": [k["province_target"] for k in kpis],
     }
 

@@ -1,5 +1,6 @@
 """What a unit_plan task page shows beside its form: KPI and task names, targets, reviewers'
-comments. Which builder a form uses is registered in `task_pages`."""
+comments, the unit's own departments to pick who leads a task. Which builder a form uses is
+registered in `task_pages`."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from models import (
     ProcessInstance,
     TemplateTask,
     Unit,
+    UnitKind,
     UnitPlan,
     UnitPlanStatus,
     User,
@@ -77,6 +79,7 @@ class FormContext:
     template_tasks: dict[str, TemplateTaskInfo] = field(default_factory=dict)
     returned: ReturnNote | None = None
     unit_plan: UnitPlanSummary | None = None
+    departments: tuple[str, ...] = ()  # the unit's own internal departments, offered by name
 
 
 def _kpis(session: Session, plan_id: int) -> dict[str, KpiInfo]:
@@ -113,6 +116,16 @@ def _template_tasks(session: Session, plan_id: int, unit: Unit) -> dict[str, Tem
         )
         for t in rows
     }
+
+
+def departments_of(session: Session, unit_id: int) -> tuple[str, ...]:
+    """Return the names of a unit's active internal departments (phòng, ban thuộc xã), by name."""
+    names = session.scalars(
+        select(Unit.name).where(
+            Unit.parent_id == unit_id, Unit.kind == UnitKind.INTERNAL, Unit.active.is_(True)
+        )
+    )
+    return tuple(sorted(names, key=str.casefold))
 
 
 def _return_note(session: Session, record: UnitPlan, instance_id: int) -> ReturnNote | None:
@@ -170,12 +183,14 @@ def adaptation(session: Session, view: TaskView) -> FormContext:
     found = _plan_of(session, view)
     if found is None:
         return FormContext()
+    departments = departments_of(session, found.unit.id)
     if found.record is None:
-        return FormContext(kpis=found.kpis)
+        return FormContext(kpis=found.kpis, departments=departments)
     return FormContext(
         kpis=found.kpis,
         template_tasks=_template_tasks(session, found.instance.plan_id, found.unit),
         returned=_return_note(session, found.record, found.instance.id),
+        departments=departments,
     )
 
 

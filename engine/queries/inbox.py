@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from engine.core.labels import process_label, role_label
 from engine.core.pagination import AnySelect, count, paginate, window
 from engine.core.permissions import Actor, offered_filter
+from engine.core.text_search import contains_text
 from models import HumanTask, HumanTaskStatus, Unit, User
 
 PER_PAGE = 50
@@ -21,7 +22,7 @@ SOON_DAYS = 3
 SORTS = ("due", "unit", "process")
 QUICK_FILTERS = ("today", "overdue")
 
-Urgency = Literal["overdue", "soon", "normal", "none"]
+Urgency = Literal["overdue", "today", "soon", "normal", "none"]
 SelectT = TypeVar("SelectT", bound=Select)  # type: ignore[type-arg]
 
 
@@ -83,11 +84,14 @@ class InboxPage:
 
 
 def urgency(due: date | None, today: date) -> Urgency:
-    """Return how pressing a due date is: overdue, within SOON_DAYS, later, or no date."""
+    """Return how pressing a due date is: overdue, due today ("Hạn hôm nay", not "soon"), within
+    the next SOON_DAYS, later, or no date."""
     if due is None:
         return "none"
     if due < today:
         return "overdue"
+    if due == today:
+        return "today"
     if due <= today + timedelta(days=SOON_DAYS):
         return "soon"
     return "normal"
@@ -101,9 +105,9 @@ def _offered(actor: Actor) -> list[ColumnElement[bool]]:
 def _unit_condition(text: str) -> ColumnElement[bool]:
     """Match a unit by its name, or by its ASCII code so "muong la" finds "Mường La"."""
     slug = slugify(text)
-    clauses = [Unit.name.ilike(f"%{text}%")]
+    clauses = [contains_text(Unit.name, text)]
     if slug:
-        clauses.append(Unit.code.like(f"%{slug}%"))
+        clauses.append(contains_text(Unit.code, slug))
     return or_(*clauses)
 
 
@@ -201,7 +205,7 @@ def search(session: Session, actor: Actor, query: InboxQuery, today: date) -> In
             session,
             base
             + [
-                HumanTask.due_date >= today,
+                HumanTask.due_date > today,
                 HumanTask.due_date <= today + timedelta(days=SOON_DAYS),
             ],
         ),

@@ -27,6 +27,8 @@ from engine.core.labels import (
     round_label,
 )
 from engine.core.permissions import Actor, can_see_unit
+from engine.queries.thread import SYSTEM_NAME as SYSTEM_NAME  # audit_search reads it here
+from engine.queries.thread import absent_name, signed_by, user_names
 from models import (
     AuditEvent,
     HumanTask,
@@ -36,8 +38,6 @@ from models import (
     Unit,
     User,
 )
-
-SYSTEM_NAME = "Hệ thống"
 
 
 @dataclass(frozen=True)
@@ -176,7 +176,8 @@ def _task_text(action: str, details: dict[str, Any], title: str) -> tuple[str, s
     what = f"{AUDIT_ACTION_LABELS[action]} {step}".strip()
     if action == "task.completed":
         decision = DECISION_LABELS.get(str(details.get("decision", "")), "")
-        return what, f"Ý kiến: {decision}" if decision else ""
+        said = " — ".join(p for p in (decision, str(details.get("comment") or "")) if p)
+        return what, f"Ý kiến: {said}" if said else ""
     return what, ""
 
 
@@ -232,7 +233,8 @@ def trail(
     newest_first: bool = False,
     limit: int | None = None,
 ) -> list[HistoryEntry]:
-    """Return an instance's audit events in Vietnamese, oldest (or newest) first, at most `limit`.
+    """Return an instance's audit events in Vietnamese, oldest (or newest) first, at most `limit`;
+    a step a substitute did reads "<substitute> ký thay <person>".
 
     No permission check: the instance page's `history` and the admin pages check first."""
     order = (
@@ -248,10 +250,13 @@ def trail(
         .order_by(*order)
         .limit(limit)
     ).all()
+    absent = user_names(session, ((e.details or {}).get("on_behalf_of") for e, _, _ in rows))
     entries = []
     for event, name, title in rows:
-        what, detail = describer(event.action, event.details or {}, title or "")
-        entries.append(HistoryEntry(event.at, name or SYSTEM_NAME, what, detail))
+        details = event.details or {}
+        what, detail = describer(event.action, details, title or "")
+        who = signed_by(name or SYSTEM_NAME, absent_name(absent, details))
+        entries.append(HistoryEntry(event.at, who, what, detail))
     return entries
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from engine.core.labels import notice_label
 from engine.core.pagination import Page, paginate
+from engine.core.text_search import contains_text
 from models import MailMode, MailOutbox, MailStatus, Unit, User
 
 PER_PAGE = 50
@@ -93,7 +94,7 @@ def failed(
         .order_by(MailOutbox.claimed_at.desc(), MailOutbox.id.desc())
     )
     if address:
-        query = query.where(MailOutbox.address.contains(address, autoescape=True))
+        query = query.where(contains_text(MailOutbox.address, address))
     return paginate(session, query, page, _failed, per_page)
 
 

@@ -1,6 +1,7 @@
 """What a unit's report form (quarterly_report_fill, internal_report_fill) shows beside its data:
 each KPI's name and the unit's own target, each task's name and who leads it, and — for a commune
-that cascades inside — what its internal departments reported for the round."""
+that cascades inside — what its internal departments reported for the round; and what the
+unit wrote for the round before, so that text carried over from it is marked as such."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine.core import clock
 from engine.core.labels import STAGE_STATUS_LABELS, round_label
-from engine.domain import regimes, reports, rounds
+from engine.domain import regimes, reports, rounds, submissions
 from engine.domain.kpis import target_text
 from engine.domain.status import StageStatus, stage_status
 from engine.domain.unit_plans import template_kind
@@ -67,6 +68,27 @@ class InternalInput:
 
 
 @dataclass(frozen=True)
+class PreviousRound:
+    """What the unit reported for the round before: the form prefills its texts from it."""
+
+    label: str
+    kpis: dict[str, dict[str, Any]]  # code → {actual_value, actual_text}
+    tasks: dict[str, dict[str, Any]]  # code → {status, description}
+
+    def kpi_text(self, code: str) -> str:
+        """Return the KPI's text of last round ("" when none)."""
+        return str(self.kpis.get(code, {}).get("actual_text") or "")
+
+    def kpi_value(self, code: str) -> Any:
+        """Return the KPI's figure of last round (None when none)."""
+        return self.kpis.get(code, {}).get("actual_value")
+
+    def task_text(self, code: str) -> str:
+        """Return the task's description of last round ("" when none)."""
+        return str(self.tasks.get(code, {}).get("description") or "")
+
+
+@dataclass(frozen=True)
 class ReportContext:
     """Beside a report form: the round, the unit's targets and tasks, its departments' inputs."""
 
@@ -77,6 +99,7 @@ class ReportContext:
     tasks: dict[str, TaskInfo]
     internal: tuple[InternalInput, ...] = ()
     internal_due: date | None = None
+    previous: PreviousRound | None = None
 
     def inputs_for(self, task_code: str) -> list[tuple[str, dict[str, Any]]]:
         """Return (department name, its item) for each department that reported the task."""
@@ -168,6 +191,19 @@ def _internal(
     return tuple(rows), due
 
 
+def _previous(session: Session, plan: Plan, unit: Unit, round_key: str) -> PreviousRound | None:
+    """Return the unit's report of the round before in the same regime, if it wrote one."""
+    earlier = regimes.previous_round(plan, round_key)
+    report = submissions.find_report(session, plan.id, unit.id, earlier.key) if earlier else None
+    if earlier is None or report is None or not (report.kpi_results or report.task_statuses):
+        return None
+    return PreviousRound(
+        label=round_label(earlier.key),
+        kpis={str(k["code"]): k for k in report.kpi_results},
+        tasks={str(t["code"]): t for t in report.task_statuses},
+    )
+
+
 def report_context(session: Session, instance: ProcessInstance, unit: Unit) -> ReportContext:
     """Return the targets, tasks and departments' inputs a unit's report form shows.
 
@@ -192,4 +228,5 @@ def report_context(session: Session, instance: ProcessInstance, unit: Unit) -> R
         tasks=_task_infos(session, plan.id, owner, tasks),
         internal=internal,
         internal_due=internal_due,
+        previous=_previous(session, plan, unit, instance.round_key),
     )

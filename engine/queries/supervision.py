@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.core import clock
+from engine.core.collation import vietnamese_key
 from engine.core.labels import STAGE_STATUS_LABELS, round_label
 from engine.core.workcalendar import business_date
 from engine.domain import adhoc, regimes
@@ -143,9 +144,10 @@ class Matrix:
         return {stage: self.names(stage, StageStatus.OVERDUE) for stage in self.stages}
 
     def ranking(self) -> list[tuple[Row, float]]:
-        """Return the units ranked by on-time rate, best first (thi đua)."""
+        """Return the units ranked by on-time rate, best first (thi đua); ties in Vietnamese
+        alphabetical order of the units' names."""
         rated = [(r, rate) for r in self.rows if (rate := r.on_time_rate) is not None]
-        return sorted(rated, key=lambda x: (-x[1], x[0].name))
+        return sorted(rated, key=lambda x: (-x[1], vietnamese_key(x[0].name)))
 
 
 def _instances(session: Session, plan_id: int) -> dict[tuple[str, str, int], int]:

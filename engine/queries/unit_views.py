@@ -14,8 +14,9 @@ from engine.core.errors import FieldErrors, NotFoundError, PermissionDeniedError
 from engine.core.formatting import format_number
 from engine.core.labels import (
     PLAN_TASK_STATUS_LABELS,
-    RECORD_STATUS_LABELS,
     VERDICT_LABELS,
+    in_sentence,
+    record_status_label,
     round_label,
     unit_kind_label,
 )
@@ -188,7 +189,7 @@ def _adopted(record: UnitPlan | None, kpis: dict[str, PlanKpi]) -> AdoptedPlan |
     tasks = tuple(TaskLine(t["code"], t.get("name", ""), t.get("responsible", ""),
                            bool(t.get("kept")), bool(t.get("added")), t.get("product", ""),
                            t.get("deadline_text", "")) for t in record.tasks)
-    return AdoptedPlan(str(record.status), RECORD_STATUS_LABELS.get(str(record.status), ""),
+    return AdoptedPlan(str(record.status), record_status_label(record.status),
                        record.due_date, record.plan_number, record.plan_date, record.submitted_at,
                        record.accepted_at, record.late, record.review_comments, tuple(lines), tasks)
 
@@ -199,9 +200,30 @@ def _task_lines(items: list[dict[str, Any]], names: dict[str, str]) -> tuple[Res
                             t.get("status") == "done", t.get("description", "")) for t in items)
 
 
+def receiver(unit: Unit) -> tuple[str, bool]:
+    """Return who receives a unit's reports and whether they accept them: Sở KHCN, or for an
+    internal department its commune ("UBND xã Mường La"), which takes them as sent."""
+    if unit.kind == "internal" and unit.parent is not None:
+        return f"UBND {in_sentence(unit.parent.name)}", False
+    return "Sở KHCN", True
+
+
+def _report_status(report: Report, cell: Cell | None, sent_to: tuple[str, bool]) -> str:
+    """Word a report's status as its stage cell says it (the matrix's one computation) and, once
+    the unit works on it, where the record stands: never "Chưa bắt đầu" beside "Trong hạn"."""
+    record = record_status_label(report.status, *sent_to)
+    if cell is None or cell.status is None or report.submitted_at is not None:
+        return record
+    if str(report.status) == "not_started":
+        return cell.label
+    return f"{cell.label} — {record[:1].lower()}{record[1:]}"
+
+
 def quarter_report(report: Report, kpis: dict[str, PlanKpi], names: dict[str, str],
-                   cell: Cell | None) -> QuarterReport:
-    """Return a report as pages show it: KPI verdicts and task statuses with their names."""
+                   cell: Cell | None, sent_to: tuple[str, bool] = ("Sở KHCN", True)
+                   ) -> QuarterReport:
+    """Return a report as pages show it: KPI verdicts and task statuses with their names, its
+    status worded after `sent_to` (receiver, whether they accept)."""
     kpi_lines = tuple(ResultLine(
         k["code"], kpis[k["code"]].name if k["code"] in kpis else k["code"],
         target_text(k.get("target_value"), k.get("comparator")),
@@ -210,7 +232,7 @@ def quarter_report(report: Report, kpis: dict[str, PlanKpi], names: dict[str, st
         k.get("verdict") == Verdict.MET, k.get("actual_text", "")) for k in report.kpi_results)
     return QuarterReport(
         report.round_key, round_label(report.round_key),
-        report.due_date, str(report.status), RECORD_STATUS_LABELS.get(str(report.status), ""),
+        report.due_date, str(report.status), _report_status(report, cell, sent_to),
         report.submitted_at,
         report.late, report.report_number, report.review_comments, report.notes, kpi_lines,
         _task_lines(report.task_statuses, names), cell, report.proposals)
@@ -277,7 +299,9 @@ def overview(session: Session, actor: Actor, plan: Plan, code: str) -> UnitOverv
     names = task_names(session, plan.id, unit)
     stages = _stages(session, plan, unit)
     order = {r.key: i for i, r in enumerate(regimes.report_rounds(plan))}
-    quarter_reports = tuple(quarter_report(r, kpis, names, stages.get(r.round_key)) for r in sorted(
+    sent_to = receiver(unit)
+    quarter_reports = tuple(quarter_report(r, kpis, names, stages.get(r.round_key), sent_to)
+                            for r in sorted(
         session.scalars(select(Report).where(Report.plan_id == plan.id, Report.unit_id == unit.id)),
         key=lambda r: (order.get(r.round_key, len(order)), r.round_key)))
     found = session.scalars(select(Inspection).where(

@@ -6,6 +6,6 @@ and the runtime adapter that creates, loads, runs and saves one instance with it
 
 May import: `engine.core`, `models`.
 
-Modules: definitions, forms, interpreter, lint, message_index, parsing, runtime, sandbox,
-script_functions, script_language, serialization, timer_values, xml_source.
+Modules: definitions, forms, interpreter, lint, message_index, parse_messages, parsing, runtime,
+sandbox, script_functions, script_language, serialization, timer_values, xml_source.
 """

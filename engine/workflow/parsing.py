@@ -12,7 +12,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from engine.core.errors import InvalidDefinitionError, Problem
-from engine.workflow import lint
+from engine.workflow import lint, parse_messages
 from engine.workflow.serialization import Specs
 from engine.workflow.xml_source import to_utf8
 
@@ -61,8 +61,9 @@ def safe_xml(data: bytes) -> etree._Element:
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
+        message, line = parse_messages.syntax_error(exc)
         raise InvalidDefinitionError(
-            [Problem(f"XML không hợp lệ: {exc.msg}", line=exc.lineno)]
+            [Problem(message, line=line)]
         ) from exc
     if root.tag != f"{{{BPMN_NS}}}definitions":
         raise InvalidDefinitionError(
@@ -81,9 +82,8 @@ def _problem_from_validation(exc: ValidationException, root: etree._Element) -> 
     if element and not line:
         found = root.xpath("//*[@id=$i]", i=element)
         line = found[0].sourceline if found else None
-    message = str(exc).split("\n")[0]
     return Problem(
-        f"Lỗi cấu trúc BPMN: {message}",
+        parse_messages.structure_error(str(exc)),
         element=element,
         name=getattr(exc, "name", "") or None,
         line=int(line) if line else None,
@@ -99,7 +99,7 @@ def _spiff_parser(
     except ValidationException as exc:
         raise InvalidDefinitionError([_problem_from_validation(exc, root)]) from exc
     except (SpiffWorkflowException, etree.LxmlError, ValueError, KeyError) as exc:
-        raise InvalidDefinitionError([Problem(f"Lỗi cấu trúc BPMN: {exc}")]) from exc
+        raise InvalidDefinitionError([Problem(parse_messages.structure_error(str(exc)))]) from exc
     for other in library.values():
         parser.add_bpmn_xml(other)
     return parser
@@ -118,7 +118,8 @@ def _build_specs(parser: SpiffBpmnParser, pid: str, root: etree._Element) -> Spe
         raise InvalidDefinitionError([_problem_from_validation(exc, root)]) from exc
     except (SpiffWorkflowException, ValueError, KeyError, AttributeError) as exc:
         raise InvalidDefinitionError(
-            [Problem(f"Không dựng được quy trình '{pid}': {exc}")]
+            [Problem(f"Không dựng được quy trình '{pid}'. "
+                     + parse_messages.structure_error(str(exc)))]
         ) from exc
     return spec, subs
 

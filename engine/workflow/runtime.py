@@ -155,6 +155,16 @@ def _form_key(task: SpiffTask) -> str:
     return str(props.get("formKey", ""))
 
 
+def _follow_spec(row: HumanTask, task: SpiffTask) -> None:
+    """Keep an open row's step name, title, lane and form those of its task's spec (they change
+    when the instance is migrated to a version that renamed or moved the step)."""
+    wanted = {"task_name": task.task_spec.name, "title": _task_title(task),
+              "role": str(task.task_spec.lane or ""), "form_key": _form_key(task)}
+    for column, value in wanted.items():
+        if getattr(row, column) != value:
+            setattr(row, column, value)
+
+
 def _project_human_tasks(
     session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, fresh: bool
 ) -> None:
@@ -177,6 +187,7 @@ def _project_human_tasks(
             row.completed_at = clock.now()
     for spiff_id, task in ready.items():
         if spiff_id in existing:
+            _follow_spec(existing[spiff_id], task)
             continue
         session.add(
             HumanTask(

@@ -21,6 +21,7 @@ from numbers import Real
 from typing import Any
 
 from engine.core.errors import ScriptRefusedError
+from engine.workflow import parse_messages
 from engine.workflow.script_functions import SCRIPT_FUNCTIONS
 
 MAX_RANGE = 10_000  # elements of a range()
@@ -252,7 +253,7 @@ def parse(source: str, mode: str) -> ast.AST:
         return ast.parse(source, mode=mode)
     except SyntaxError as exc:
         raise ScriptLanguageError(
-            f"Biểu thức sai cú pháp: {exc.msg} (dòng {exc.lineno} của mã)", exc.lineno
+            parse_messages.python_syntax(exc), exc.lineno
         ) from exc
     except (ValueError, RecursionError, MemoryError) as exc:
         raise ScriptLanguageError("Biểu thức không đọc được (quá phức tạp)", 1) from exc

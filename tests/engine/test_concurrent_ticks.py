@@ -55,7 +55,9 @@ def state(session: Session) -> dict[str, Any]:
     return {
         "instances": sorted((*key[r.id], r.status, str(r.escalated_at)) for r in rows),
         "tasks": sorted((*key[t.instance_id], t.form_key, t.status) for t in tasks),
-        "notifications": sorted((*key[n.instance_id], n.kind, n.message) for n in notices),
+        # a bundle (Sở KHCN's late list of a day) belongs to no instance
+        "notifications": sorted((*key.get(n.instance_id, ("", "", "")), n.kind, n.message)
+                                for n in notices),
         "audit": dict(Counter(session.scalars(select(AuditEvent.action)))),
         "messages": sorted(tuple(m) for m in session.execute(
             select(BpmnMessage.name, BpmnMessage.delivered_to))),

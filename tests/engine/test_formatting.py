@@ -150,10 +150,63 @@ def test_notifications_name_the_round_of_a_report() -> None:
     from engine.core.notice_texts import message_for
 
     assert message_for("reminder_before", "Xã Mường La", "quarterly_report", "05/06/2027", "h1") \
-        == "Nhắc việc: Xã Mường La cần gửi báo cáo 6 tháng đầu năm trước ngày 05/06/2027."
+        == "Nhắc việc: Xã Mường La cần gửi báo cáo 6 tháng đầu năm, hạn cuối: hết ngày 05/06/2027."
     assert message_for("due", "Sở Y tế", "quarterly_report", "05/12/2026", "q4").startswith(
-        "Đến hạn: hôm nay (05/12/2026) là hạn Sở Y tế gửi báo cáo quý IV;")
+        "Đến hạn: hôm nay (05/12/2026) là ngày cuối để Sở Y tế gửi báo cáo quý IV đúng hạn "
+        "(hết ngày hôm nay);")
     assert message_for("escalation_parent", "Phòng Kinh tế", "internal_report", "02/03/2026",
                        "q1") == ("Báo cáo chậm trễ: Phòng Kinh tế chưa gửi báo cáo quý I của "
                                  "phòng, ban gửi UBND xã (hạn 02/03/2026), đề nghị lãnh đạo UBND "
                                  "xã chỉ đạo.")
+
+
+def test_the_reminder_and_the_lateness_mean_the_same_deadline() -> None:
+    """A deadline is the last day: the reminder says "hết ngày 05/09/2026", and a report sent
+    during 05/09 (business time) is on time, one sent on 06/09 is late."""
+    from engine.core.notice_texts import message_for
+    from engine.domain.status import stage_status
+
+    due = date(2026, 9, 5)
+    text = message_for("reminder_before", "Xã Mường La", "quarterly_report", format_date(due), "q3")
+    assert text.endswith("hạn cuối: hết ngày 05/09/2026.") and "trước ngày" not in text
+    assert formatting.format_deadline(due) == "hết ngày 05/09/2026"
+    now = datetime(2026, 9, 7, 3, tzinfo=timezone.utc)
+    last_minute = datetime(2026, 9, 5, 16, 59, tzinfo=timezone.utc)  # 23:59 in Hà Nội time
+    next_morning = datetime(2026, 9, 5, 17, 0, tzinfo=timezone.utc)  # 00:00 on 06/09
+    assert stage_status(started=True, due=due, submitted_at=last_minute, now=now) == \
+        StageStatus.DONE_ON_TIME
+    assert stage_status(started=True, due=due, submitted_at=next_morning, now=now) == \
+        StageStatus.DONE_LATE
+
+
+@pytest.mark.parametrize(("key", "phrase", "document", "title"), [
+    ("q4", "quý IV", "báo cáo quý IV", "Báo cáo quý IV"),
+    ("q2", "quý II", "báo cáo quý II", "Báo cáo quý II"),
+    ("iq3", "quý III (phòng, ban)", "báo cáo quý III (phòng, ban)", "Báo cáo quý III (phòng, ban)"),
+    ("h1", "6 tháng đầu năm", "báo cáo 6 tháng đầu năm", "Báo cáo 6 tháng đầu năm"),
+    ("y1", "báo cáo năm", "báo cáo năm", "Báo cáo năm"),
+    ("m4", "tháng 4", "báo cáo tháng 4", "Báo cáo tháng 4"),
+])
+def test_round_phrases_keep_roman_numerals_upper_case(key: str, phrase: str, document: str,
+                                                      title: str) -> None:
+    assert labels.round_phrase(key) == phrase
+    assert labels.report_document_label(key) == document
+    assert labels.report_title(key) == title
+
+
+def test_computed_figures_are_rounded_for_people() -> None:
+    assert format_number(60.349999999999994, 2) == "60,35"
+    assert format_number(66.66666666666667, 2) == "66,67"
+    assert format_number(60.345, 2) == "60,35"  # half up, not to even
+    assert format_number(-0.004, 2) == "0"
+    assert format_number(85.0, 2) == "85"
+    assert format_number(12.5, 2) == "12,5"  # no trailing zeros
+    assert format_number(None, 2) == ""
+
+
+def test_record_status_follows_its_receiver() -> None:
+    assert labels.record_status_label("approved") == "Đã gửi, chờ Sở KHCN tiếp nhận"
+    assert labels.record_status_label("accepted") == "Sở KHCN đã tiếp nhận"
+    assert labels.record_status_label("approved", "UBND xã Mường La", accepts=False) == \
+        "Đã gửi UBND xã Mường La"
+    assert "Sở KHCN" not in labels.record_status_label("draft", "UBND xã Mường La", False)

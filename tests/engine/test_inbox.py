@@ -19,7 +19,8 @@ def test_urgency() -> None:
     today = date(2026, 1, 8)
     assert inbox.urgency(None, today) == "none"
     assert inbox.urgency(date(2026, 1, 7), today) == "overdue"
-    assert inbox.urgency(today, today) == "soon"
+    assert inbox.urgency(today, today) == "today"  # "Hạn hôm nay", not vaguely "soon"
+    assert inbox.urgency(date(2026, 1, 9), today) == "soon"
     assert inbox.urgency(date(2026, 1, 11), today) == "soon"
     assert inbox.urgency(date(2026, 1, 12), today) == "normal"
 
@@ -30,7 +31,8 @@ def test_search_counts_filters_and_pages(session: Session, world) -> None:
                         date(2026, 1, 10))
     assert (page.total, page.all_count, page.due_today, page.overdue, page.pages) == \
         (90, 90, 90, 0, 3)
-    assert len(page.rows) == 40 and page.rows[0].urgency == "soon"
+    assert len(page.rows) == 40 and page.rows[0].urgency == "today"
+    assert page.soon == 0  # due today is counted as today, not as due soon
     assert [(p.key, p.name, p.count) for p in page.processes] == [
         ("unit_plan", "Kế hoạch của đơn vị", 90)]
     late = inbox.search(session, province_wide, inbox.InboxQuery(quick="overdue"),

@@ -166,7 +166,7 @@ def test_a_reminder_from_tick_reaches_the_server_once_even_when_delivery_runs_tw
     assert mail["Subject"] == (
         "[Kế hoạch CĐS] Nhắc việc: Kế hoạch chuyển đổi số của đơn vị – Xã Mường La")
     body = mail.get_content()
-    assert "Kính gửi Chuyên viên" in body and "trước ngày 10/01/2026" in body
+    assert "Kính gửi Chuyên viên" in body and "hạn cuối: hết ngày 10/01/2026" in body
     staff_row = next(r for r in rows(session) if r.address == "muong-la.staff@sonla.example")
     assert staff_row.link.startswith("/tasks/")  # the staff's own ready task
     assert f"Xem chi tiết: {BASE_URL}{staff_row.link}" in body

@@ -49,3 +49,24 @@ def test_matrix_after_the_first_quarter_deadline(session: Session) -> None:
     stages = payload["units"][0]["stages"]
     assert set(stages) == {"adoption", "q1", "q2", "q3", "q4", "inspection"}
     assert stages["q1"]["due"] == "2026-03-05"
+
+
+def test_ranking_ties_are_in_vietnamese_alphabetical_order() -> None:
+    cell = supervision.Cell(StageStatus.DONE_ON_TIME, date(2026, 1, 10), None, 1)
+    names = ["Xã Yên Châu", "Xã Đông Sang", "Xã Ẳng Cang", "Xã Ảng Nưa", "Xã Dồm Cang",
+             "Sở Y tế", "Ủy ban nhân dân", "Xã Chiềng Ơn"]
+    rows = [supervision.Row(i, f"u{i}", name, "commune", {"q1": cell})
+            for i, name in enumerate(names)]
+    ranked = [row.name for row, _ in supervision.Matrix(rows).ranking()]
+    assert ranked == ["Sở Y tế", "Ủy ban nhân dân", "Xã Ảng Nưa", "Xã Ẳng Cang",
+                      "Xã Chiềng Ơn", "Xã Dồm Cang", "Xã Đông Sang", "Xã Yên Châu"]
+
+
+def test_vietnamese_order_puts_letters_then_tones() -> None:
+    from engine.core.collation import vietnamese_key
+
+    assert sorted(["ư", "u", "ơ", "o", "ô", "đ", "d", "â", "ă", "a", "z"], key=vietnamese_key) == \
+        ["a", "ă", "â", "d", "đ", "o", "ô", "ơ", "u", "ư", "z"]
+    assert sorted(["bạ", "bá", "bã", "bả", "bà", "ba"], key=vietnamese_key) == \
+        ["ba", "bà", "bả", "bã", "bá", "bạ"]
+    assert sorted(["Đà Nẵng", "Dương", "Zeta"], key=vietnamese_key) == ["Dương", "Đà Nẵng", "Zeta"]

@@ -103,6 +103,34 @@ def test_preview_then_migrate_moves_the_current_step(session: Session, world) ->
     assert ready_tasks(session, unit_id=muong_la.unit_id, form_key="confirm")
 
 
+def renamed_adapt_step() -> bytes:
+    return UNIT_PLAN.decode().replace('name="Xây dựng kế hoạch của đơn vị"',
+                                      'name="Điều chỉnh kế hoạch của đơn vị"').encode()
+
+
+def test_migration_gives_the_open_task_the_new_versions_step_name(session: Session,
+                                                                  world) -> None:
+    plan, _ = world
+    muong_la = instance_of(session, "unit_plan", plan.id, unit(session, "muong-la").id)
+    v1 = muong_la.definition
+    v2 = definitions.deploy(session, renamed_adapt_step(), "unit_plan.bpmn", comment="Đổi tên")
+    newer = session.get(ProcessDefinition, v2.id)
+    assert newer is not None
+    renamed = {e.id: e for e in migration.diff_definitions(v1, newer).changed}
+    assert renamed["adapt_plan"].old_name == "Xây dựng kế hoạch của đơn vị"
+    assert renamed["adapt_plan"].name == "Điều chỉnh kế hoạch của đơn vị"
+    [shown] = migration.preview(session, [muong_la.id], v2.id)
+    promised = {e.id: e.name for e in shown.goes_to}["adapt_plan"]
+    open_task = session.scalars(select(HumanTask).where(
+        HumanTask.instance_id == muong_la.id, HumanTask.task_name == "adapt_plan")).one()
+    assert open_task.title == "Xây dựng kế hoạch của đơn vị"
+    migration.migrate(session, admin(session), [muong_la.id], v2.id)
+    session.commit()
+    session.refresh(open_task)
+    assert (open_task.title, open_task.status) == (promised, "ready")
+    assert open_task.title == "Điều chỉnh kế hoạch của đơn vị"
+
+
 def test_migration_refusals_leave_instances_untouched(session: Session, world) -> None:
     plan, _ = world
     muong_la = instance_of(session, "unit_plan", plan.id, unit(session, "muong-la").id)

@@ -142,6 +142,27 @@ def test_migrate_moves_the_instance_audits_it_and_leaves_the_others(admin, fresh
     assert "Quy trình đã ở phiên bản này" in preview_rows(again)[muong_la]
 
 
+def test_a_renamed_step_shows_old_to_new_and_the_open_task_takes_the_new_name(
+        admin, fresh, session, world, signed_in) -> None:  # type: ignore[no-untyped-def]
+    renamed = UNIT_PLAN.decode().replace('name="Xây dựng kế hoạch của đơn vị"',
+                                         'name="Điều chỉnh kế hoạch của đơn vị"').encode()
+    view = definitions.deploy(session, renamed, "unit_plan.bpmn", comment="Đổi tên bước")
+    session.commit()
+    diff = text(admin.get(f"/admin/processes/unit_plan/diff?from=1&to={view.version}"))
+    changed = diff.split('id="diff-changed"')[1].split("</div>")[0]
+    assert "adapt_plan" in changed
+    assert '<span class="old-name' in changed and "Xây dựng kế hoạch của đơn vị</span> → " \
+        '<span class="new-name">Điều chỉnh kế hoạch của đơn vị</span>' in changed
+    muong_la = instance_id(fresh, "muong-la")
+    admin.post("/admin/migration?process=unit_plan&mode=one",
+               data={"definition_id": view.id, "instance_ids": str(muong_la)})
+    inbox = text(signed_in("muong-la.staff").get("/"))
+    assert "Điều chỉnh kế hoạch của đơn vị" in inbox
+    assert "Xây dựng kế hoạch của đơn vị" not in inbox
+    history = text(admin.get(f"/instances/{muong_la}"))
+    assert "Chuyển phiên bản quy trình" in history and "instance.migrated" not in history
+
+
 def test_refused_migration_leaves_the_instance_untouched(admin, fresh, without_adapt) -> None:
     muong_la = instance_id(fresh, "muong-la")
     before = instance(fresh, muong_la)

@@ -84,7 +84,7 @@ def test_processes_page_lists_versions_authors_and_open_instances(admin) -> None
     body = text(admin.get("/admin/processes"))
     assert 'id="process-unit_plan"' in body and "Kế hoạch của đơn vị" in body
     assert "Hệ thống" in body and "Quy trình mặc định" in body  # built-in deployment
-    assert "/06/2026" not in body and "06/01/2026" in body  # deployed when the world was built
+    assert "/06/2026" not in body and "02/01/2026" in body  # dated when the plan year starts
     section = body.split('id="process-unit_plan"')[1].split("</section>")[0]
     row = section.split('data-version="1"')[1].split("</tr>")[0]
     assert ">90<" in row  # every department and commune has its unit plan running

@@ -44,7 +44,7 @@ def test_staff_sees_their_one_task_with_details(signed_in) -> None:
 @pytest.mark.parametrize(("day", "css", "label"), [
     (date(2026, 1, 6), "", "Trong hạn"),
     (date(2026, 1, 8), "row-soon", "Sắp đến hạn"),
-    (date(2026, 1, 10), "row-soon", "Sắp đến hạn"),
+    (date(2026, 1, 10), "row-soon", "Hạn hôm nay"),
     (date(2026, 1, 11), "row-overdue", "Quá hạn"),
 ])
 def test_due_colours_follow_the_simulated_clock(signed_in, day: date, css: str,

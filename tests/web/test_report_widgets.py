@@ -115,14 +115,14 @@ def test_the_editor_shows_the_units_own_targets_prefilled(
     task_id = _ready_id(fresh, "quarterly_report_fill", "muong-la")
     html = text(signed_in("muong-la.staff").get(f"/tasks/{task_id}"))
     assert 'id="report-kpi-table"' in html and 'id="report-task-table"' in html
-    assert "Quý I · hạn gửi 05/03/2026" in html
+    assert "Quý I · hạn cuối: hết ngày 05/03/2026 (gửi trong ngày này vẫn đúng hạn)" in html
     fields = form_fields(html)
     row = _index(fields, "kpi_results", VNEID)
     assert field_value(fields, f"kpi_results-{row}-actual_value") == ""
     vneid = html[html.index(f'data-kpi="{VNEID}"'):]
     vneid = vneid[:vneid.index("</tr>")]
     assert 'data-target="85' in vneid and "≥ 85%" in vneid and "Tỉnh: " in vneid
-    assert ">Chưa đạt</span>" in vneid  # no figure yet
+    assert 'kpi-verdict " aria-live="polite" hidden></span>' in vneid  # no figure, no verdict
     assert field_value(fields, "task_statuses-0-status") == "not_started"
     for label in ("Đã hoàn thành", "Đang thực hiện", "Chưa thực hiện"):
         assert f">{label}</option>" in html
@@ -193,7 +193,7 @@ def test_a_commune_sees_what_its_departments_reported(
     department = signed_in(f"{DEPARTMENT}.staff")
     task_id = _ready_id(fresh, "internal_report_fill", DEPARTMENT)
     html = text(department.get(f"/tasks/{task_id}"))
-    assert 'id="report-task-table"' in html and "Không có chỉ tiêu cần báo cáo" in html
+    assert 'id="report-task-table"' in html and 'id="tab-kpi_results"' not in html  # no KPI tab
     assert 'id="internal-inputs"' not in html
     fields = form_fields(html)
     assert field_value(fields, "task_statuses-0-code")

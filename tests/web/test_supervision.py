@@ -171,7 +171,7 @@ def test_kpi_rollup_shows_charts_and_the_table(signed_in: Callable[[str], FlaskC
     data = re.search(r'id="kpi-chart-data">(.*?)</script>', html, re.S)
     assert data and '"labels"' in data.group(1) and '"met"' in data.group(1)
     empty = text(signed_in("ubnd.leader").get("/supervision/kpis?round=q3"))
-    assert "Chưa có đơn vị nào gửi báo cáo Quý III." in empty and 'id="chart-met"' not in empty
+    assert "Chưa có đơn vị nào gửi báo cáo quý III." in empty and 'id="chart-met"' not in empty
 
 
 def test_ranking_orders_units_by_on_time_rate(

@@ -81,7 +81,7 @@ def test_field_errors_are_shown_next_to_the_fields(signed_in, fresh) -> None:
     assert response.status_code == 400
     body = text(response)
     assert "Phải là một số" in body and "Giá trị phải nhỏ hơn hoặc bằng 100" in body
-    assert "Trường này là bắt buộc" in body and "Biểu mẫu còn" in body
+    assert "Trường này là bắt buộc" in body and "Vui lòng sửa" in body
     assert 'name="kpis-2-target_value" value="nhiều"' in body
     assert 'class="tab-pane show active" id="pane-kpis"' in body
     with fresh() as session:
@@ -151,3 +151,26 @@ def test_staff_may_view_but_not_do_the_leaders_step(signed_in, fresh, world, ses
         "decision": "approve", "plan_number": "5/KH", "plan_date": "07/01/2026"})
     assert response.status_code == 403
     assert "Bạn không có vai trò thực hiện bước này" in text(response)
+
+
+def test_a_completion_whose_next_step_fails_says_so(signed_in, fresh, monkeypatch) -> None:
+    from engine.processes import lifecycle
+    from models import InstanceStatus
+
+    original = lifecycle.advance
+
+    def failing_next_step(session, instance, workflow, **kwargs):  # type: ignore[no-untyped-def]
+        original(session, instance, workflow, **kwargs)
+        instance.status = InstanceStatus.ERROR  # as a failing script of the next step leaves it
+        instance.error_message = "Bước 'Tổng hợp' (script): lỗi"
+
+    monkeypatch.setattr(lifecycle, "advance", failing_next_step)
+    client = signed_in("muong-la.staff")
+    task_id, fields = _adapt(client, fresh)
+    for name, _ in list(fields):
+        if name.endswith("-responsible"):
+            fields = set_field(fields, name, "Văn phòng")
+    assert _post(client, task_id, fields, "complete").status_code == 302
+    [message] = flashes(client)
+    assert message.startswith("Đã lưu kết quả của bạn") and "gặp lỗi" in message
+    assert "Đã hoàn thành" not in message

@@ -1,5 +1,5 @@
 """The JSON API under /api/."""
-from web.api import imports  # noqa: F401  (adds its routes)
+from web.api import imports, notifications  # noqa: F401  (add their routes)
 from web.api.routes import bp
 
 __all__ = ["bp"]

@@ -12,7 +12,7 @@ from engine.core.errors import FieldErrors
 from engine.core.login_attempts import TooManyAttempts
 from engine.core.permissions import may_supervise
 from engine.processes import tasks
-from engine.queries import dashboard, directory, inbox, supervision, task_views
+from engine.queries import dashboard, directory, inbox, supervision, task_views, thread
 from engine.queries.inbox import InboxRow
 from engine.queries.task_views import TaskView
 from engine.workflow import forms
@@ -110,14 +110,25 @@ def list_tasks() -> ResponseReturnValue:
     return response
 
 
+def _entry_json(entry: thread.Entry) -> dict[str, Any]:
+    return {"at": entry.at.isoformat(), "step": entry.step, "author": entry.author,
+            "on_behalf_of": entry.on_behalf_of, "signed": entry.signed,
+            "decision": entry.decision, "returned": entry.returned,
+            "notes": [{"label": n.label, "text": n.text} for n in entry.notes]}
+
+
 @bp.get("/tasks/<id:task_id>")
 @login_required
 def show_task(task_id: int) -> ResponseReturnValue:
-    """Return a task with its JSON Schema (`form`) and current data (`data`)."""
-    view, data = task_views.get(db_session(), current_actor(), task_id)
+    """Return a task with its JSON Schema (`form`), current data (`data`) and its instance's
+    thread (`thread`: what people wrote at each step, oldest first)."""
+    session, actor = db_session(), current_actor()
+    view, data = task_views.get(session, actor, task_id)
     schema = forms.load(view.form_key).schema
+    found = thread.for_task(session, actor, task_id)
     return jsonify({**_task_json(view), "form": schema, "data": data,
-                    "status": view.status})
+                    "status": view.status, "completed_by": found.completed_by,
+                    "thread": [_entry_json(e) for e in found.entries]})
 
 
 @bp.post("/tasks/<id:task_id>/complete")

@@ -5,7 +5,7 @@ from flask import Blueprint, jsonify, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
-from engine.queries import instance_views
+from engine.queries import instance_views, thread
 from web.auth.identity import current_actor
 from web.database import db_session
 
@@ -15,11 +15,12 @@ bp = Blueprint("instances", __name__, url_prefix="/instances")
 @bp.get("/<id:instance_id>")
 @login_required
 def show_instance(instance_id: int) -> ResponseReturnValue:
-    """Show an instance: its header, the diagram (fetched by the page) and its history."""
+    """Show an instance: its header, the diagram (fetched by the page), its thread and history."""
     session, actor = db_session(), current_actor()
     view = instance_views.get(session, actor, instance_id)
     entries = instance_views.history(session, actor, instance_id)
-    return render_template("instances/show.html", instance=view, history=entries)
+    return render_template("instances/show.html", instance=view, history=entries,
+                           thread=thread.for_instance(session, actor, instance_id))
 
 
 @bp.get("/<id:instance_id>/diagram")

@@ -1,6 +1,7 @@
 """Describe a JSON Schema form as the ordered fields the Jinja macros render, and format values."""
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -124,14 +125,19 @@ def number_errors(schema: Mapping[str, Any], data: Any, path: str = "") -> dict[
     return {}
 
 
-def verdict_preview(actual: Any, target: Any) -> tuple[str, str]:
+def verdict_preview(actual: Any, target: Any, minimum: float | None = None,
+                    maximum: float | None = None) -> tuple[str, str]:
     """Return the label and badge class of a KPI result's đạt / chưa đạt, as the server judges.
 
-    `target` is the unit's KpiTarget (None when unknown); a value that is not a number yet
-    (what the user typed, shown back with an error) counts as no figure.
+    `target` is the unit's KpiTarget (None when unknown). A value that is no figure the form
+    accepts — empty, text typed and shown back with an error, outside [minimum, maximum] —
+    gets no verdict at all ("", ""): the preview judges figures only.
     """
     is_number = isinstance(actual, int | float) and not isinstance(actual, bool)
-    result = verdict(float(actual) if is_number else None,
-                     getattr(target, "target_value", None), getattr(target, "comparator", None))
+    if not is_number or math.isnan(actual) or (minimum is not None and actual < minimum) \
+            or (maximum is not None and actual > maximum):
+        return "", ""
+    result = verdict(float(actual), getattr(target, "target_value", None),
+                     getattr(target, "comparator", None))
     badge = "text-bg-success" if result == Verdict.MET else "text-bg-danger"
     return VERDICT_LABELS[result], badge

@@ -14,13 +14,14 @@ from engine.core.formatting import format_number
 from engine.core.labels import process_label, role_label
 from engine.core.permissions import may_act_on_task
 from engine.processes import tasks
-from engine.queries import inbox, task_pages, task_views
+from engine.queries import inbox, task_pages, task_views, thread
 from engine.queries.task_views import TaskView
 from engine.workflow import forms
+from models import InstanceStatus
 from web import forms_binding
 from web.auth.identity import current_actor, safe_next
 from web.database import db_session
-from web.tasks import editor, layout
+from web.tasks import editor, error_summary, layout
 
 bp = Blueprint("tasks", __name__)
 
@@ -43,12 +44,16 @@ def render_task(view: TaskView, data: dict[str, Any], errors: dict[str, str],
     context = task_pages.form_context_for(db_session(), view)
     widget = definition.ui.get("ui:widget")
     html_errors = {forms_binding.field_name(k): v for k, v in errors.items()}
+    fields = layout.fields_of(definition.schema, definition.ui)
     error_counts = Counter(k.split(".")[0] for k in errors)
     first_tab = _first_tab(error_counts)
     return render_template(
         "tasks/show.html", task=view, data=data, errors=html_errors, context=context,
         widgets=task_pages.widgets_for(db_session(), view),
-        definition=definition, fields=layout.fields_of(definition.schema, definition.ui),
+        thread=thread.for_task(db_session(), actor, view.id),
+        changes=task_pages.changes_for(db_session(), view),
+        definition=definition, fields=fields,
+        error_links=error_summary.links(html_errors, fields, definition.schema, data),
         widget=widget, editable=editable,
         error_counts=error_counts, first_tab=first_tab,
         urgency=inbox.urgency(view.due_date, clock.today()),
@@ -104,7 +109,11 @@ def submit_task(task_id: int) -> ResponseReturnValue:
         typed = layout.number_errors(forms.load(view.form_key).schema, data)
         return render_task(view, data, {**exc.errors, **typed}, 400)
     session.commit()
-    flash(f"Đã hoàn thành: {done.title}", "success")
+    if done.instance.status == InstanceStatus.ERROR:  # saved, but the next step failed
+        flash(f"Đã lưu kết quả của bạn: {done.title}. Bước tiếp theo của quy trình gặp lỗi nên "
+              "quy trình tạm dừng; quản trị viên sẽ xử lý, bạn không cần làm lại.", "warning")
+    else:
+        flash(f"Đã hoàn thành: {done.title}", "success")
     return redirect(url_for("inbox.list_tasks"))
 
 

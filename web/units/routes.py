@@ -9,7 +9,7 @@ from engine.core.errors import ConflictError, FieldErrors
 from engine.core.formatting import parse_date
 from engine.core.permissions import may_browse_units, may_decide_extension
 from engine.processes import decision_notices
-from engine.queries import dashboard, extension_views, unit_views
+from engine.queries import dashboard, extension_views, thread, unit_views
 from web.auth.identity import current_actor
 from web.database import db_session
 from web.params import id_arg, parse_id
@@ -36,8 +36,10 @@ def render_unit(code: str, errors: dict[str, str] | None = None,
     session, actor = db_session(), current_actor()
     plan = dashboard.find_plan(session, id_arg("plan"))
     overview = unit_views.overview(session, actor, plan, code)
+    unit = unit_views.find_unit(session, actor, code)
     return render_template("units/show.html", unit=overview, errors=errors or {},
-                           form=form or {}), status
+                           form=form or {},
+                           threads=thread.for_unit(session, actor, unit.id, plan.id)), status
 
 
 @bp.get("/units/<code>")
@@ -57,6 +59,7 @@ def request_extension(code: str) -> ResponseReturnValue:
     try:
         view = unit_views.request_extension(session, actor, code, instance_id,
                                             parse_date(form["requested_due"]), form["reason"])
+        decision_notices.announce_extension_request(session, view)
     except FieldErrors as exc:
         session.rollback()
         return render_unit(code, exc.errors, form, 400)

@@ -419,11 +419,36 @@
     var reader = new FileReader();
     reader.onload = function () {
       modeler.importXML(String(reader.result)).then(function () {
-        dirty = true; clearProblems(); canvas.zoom('fit-viewport');
+        dirty = true; clearProblems(); fitBesidePalette(); showLabels();
         setStatus('Đã mở tệp ' + file.name + ' (chưa lưu).', 'ok');
-      }, function (err) { setStatus('Không mở được tệp: ' + err.message, 'error'); });
+      }, function () {
+        setStatus('Không mở được tệp ' + file.name + ': tệp không phải sơ đồ BPMN 2.0 hợp lệ.', 'error');
+      });
     };
     reader.readAsText(file);
+  }
+
+  // Fit the diagram in the part of the canvas right of the palette, so that the tools never cover
+  // the lanes' names (drawn along the pool's left edge).
+  function fitBesidePalette() {
+    canvas.zoom('fit-viewport');
+    var palette = document.querySelector('#canvas .djs-palette');
+    var frame = document.getElementById('canvas').getBoundingClientRect();
+    var gap = palette ? palette.getBoundingClientRect().right - frame.left + 12 : 12;
+    var box = canvas.viewbox();
+    var scale = Math.min((box.outer.width - gap - 12) / box.inner.width,
+                         (box.outer.height - 24) / box.inner.height, 1);
+    canvas.viewbox({ x: box.inner.x - gap / scale, y: box.inner.y - 12 / scale,
+                     width: box.outer.width / scale, height: box.outer.height / scale });
+  }
+
+  // Lanes read as role names on the drawing (their BPMN names stay the role codes); wrapped
+  // labels keep their spaces (diagram_labels.js).
+  function showLabels() {
+    if (!window.PlancascadeDiagramLabels) { return; }
+    var labels = {};
+    config.roles.forEach(function (r) { labels[r[0]] = r[1]; });
+    window.PlancascadeDiagramLabels.apply(modeler, labels);
   }
 
   // ---------------------------------------------------------------- start
@@ -444,7 +469,8 @@
       refreshSidebar();
     });
     return modeler.importXML(config.xml).then(function (result) {
-      canvas.zoom('fit-viewport');
+      fitBesidePalette();
+      showLabels();
       renderSidebar();
       if (result.warnings && result.warnings.length) {
         setStatus('Sơ đồ mở được nhưng có ' + result.warnings.length + ' cảnh báo khi đọc.', 'error');

@@ -7,15 +7,38 @@
     document.getElementById("diagram-error").classList.remove("d-none");
     container.dataset.state = "error";
   };
+  // Labels a little larger than bpmn-js's 12px, and never drawn below ~11px on screen: the diagram
+  // fits the frame when it can; a wide one opens at MIN_ZOOM on its current step (pan to see more).
+  var LABEL_STYLE = { defaultStyle: { fontSize: 13, lineHeight: 1.2 }, externalStyle: { fontSize: 13 } };
+  var MIN_ZOOM = 0.85;
+  function readableZoom(canvas, current) {
+    canvas.zoom("fit-viewport");
+    var box = canvas.viewbox();
+    if (box.scale >= MIN_ZOOM) { return; }
+    var width = box.outer.width / MIN_ZOOM;
+    var height = box.outer.height / MIN_ZOOM;
+    var step = current.filter(Boolean)[0];
+    var x = box.inner.x - 10;
+    var y = box.inner.y - 10;
+    if (step) {
+      x = Math.max(x, Math.min(step.x + step.width / 2 - width / 2, box.inner.x + box.inner.width - width + 10));
+      y = Math.max(y, Math.min(step.y + step.height / 2 - height / 2, box.inner.y + box.inner.height - height + 10));
+    }
+    canvas.viewbox({ x: x, y: y, width: width, height: height });
+  }
+
   fetch(container.dataset.source, { credentials: "same-origin", headers: { "Accept": "application/json" } })
     .then(function (response) { if (!response.ok) { throw new Error(response.status); } return response.json(); })
     .then(function (data) {
-      var viewer = new BpmnJS({ container: container });
+      var viewer = new BpmnJS({ container: container, textRenderer: LABEL_STYLE });
       return viewer.importXML(data.xml).then(function () {
         var canvas = viewer.get("canvas");
         var registry = viewer.get("elementRegistry");
         var overlays = viewer.get("overlays");
-        canvas.zoom("fit-viewport");
+        readableZoom(canvas, data.ready.map(function (id) { return registry.get(id); }));
+        if (window.PlancascadeDiagramLabels) {  // lanes as role names; wrapped labels keep spaces
+          window.PlancascadeDiagramLabels.apply(viewer, JSON.parse(container.dataset.laneLabels || "{}"));
+        }
         Object.keys(data.completed).forEach(function (id) {
           if (!registry.get(id)) { return; }
           canvas.addMarker(id, "step-done");
