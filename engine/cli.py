@@ -30,6 +30,7 @@ def _session(url: str | None = None):  # type: ignore[no-untyped-def]
 def cmd_init(args: argparse.Namespace) -> int:
     """Create or upgrade the schema; deploy processes; with --demo load and play the demo."""
     from engine.core import schema
+    from engine.domain import stage_projection
     from engine.workflow import definitions
 
     if args.now:
@@ -37,6 +38,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     engine, session = _session()
     schema.upgrade(engine)
     with session:
+        stage_projection.backfill(session)  # an installation older than the projection
+        session.commit()
         if args.demo:  # the demo deploys the processes on its own clock (its year's start)
             from engine.demo import install as demo
 
@@ -46,6 +49,16 @@ def cmd_init(args: argparse.Namespace) -> int:
             definitions.deploy_builtin(session)
             session.commit()
     print("Cơ sở dữ liệu đã sẵn sàng.", file=sys.stderr)
+    return 0
+
+
+def cmd_rebuild_status(_args: argparse.Namespace) -> int:
+    """Rewrite every plan's stage-status projection from its records (a repair)."""
+    from engine.domain import stage_projection
+
+    with _session()[1] as session:
+        print(json.dumps({"rows": stage_projection.rebuild_all(session)}))
+        session.commit()
     return 0
 
 
@@ -234,16 +247,8 @@ def cmd_import_plan(args: argparse.Namespace) -> int:
         return 2
     for problem in result.flagged:
         print(f"Cần xem lại: {problem}", file=sys.stderr)
-    summary = {
-        "year": result.year,
-        "title": result.title,
-        "kpis": result.kpis,
-        "tasks": result.tasks,
-        "templates": result.templates,
-        "flagged": len(result.flagged),
-        "replaces_draft": result.replaces_draft,
-        "plan_id": result.plan_id,
-    }
+    fields = ("year", "title", "kpis", "tasks", "templates", "flagged", "replaces_draft", "plan_id")
+    summary = {f: getattr(result, f) for f in fields} | {"flagged": len(result.flagged)}
     print(json.dumps(summary, ensure_ascii=False))
     return 0
 
@@ -352,6 +357,8 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--demo", action="store_true", help="nạp dữ liệu mẫu năm 2026")
     init.add_argument("--now", help="đồng hồ giả lập (ISO)")
     init.set_defaults(func=cmd_init)
+    sub.add_parser("rebuild-status", help="tính lại bảng trạng thái các giai đoạn").set_defaults(
+        func=cmd_rebuild_status)
     tick = sub.add_parser("tick", help="kích hoạt các bộ hẹn giờ đến hạn")
     tick.add_argument("--now", help="đồng hồ giả lập (ISO)")
     tick.add_argument("--loop", action="store_true",

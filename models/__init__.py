@@ -23,6 +23,7 @@ from models.reporting import (
     MessageSubscription,
     Report,
     ReportStatus,
+    StageStatusRow,
 )
 from models.security import LoginFailure, RateLimitCounter
 from models.workflow import (
@@ -48,6 +49,7 @@ __all__ = [
     "MessageSubscription",
     "Report",
     "ReportStatus",
+    "StageStatusRow",
     "AuditEvent",
     "Base",
     "CalendarDay",

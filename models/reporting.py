@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
@@ -68,6 +68,30 @@ class Inspection(Base):
     remediation_submitted_at: Mapped[datetime | None]
     remediation_late: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime]
+
+
+class StageStatusRow(Base):
+    """The facts of one unit's stage of a plan, kept in the transaction that changes them
+    (engine.domain.stage_projection): the status is computed from them at read time."""
+
+    __tablename__ = "stage_status"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "stage_key", "unit_id"),
+        Index("ix_stage_status_plan_unit", "plan_id", "unit_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    stage_key: Mapped[str] = mapped_column(String(20))
+    process_key: Mapped[str] = mapped_column(String(80))
+    round_key: Mapped[str] = mapped_column(String(20), default="")
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
+    recorded: Mapped[bool] = mapped_column(default=False)  # the stage's record exists
+    started: Mapped[bool] = mapped_column(default=False)  # its instance exists
+    due: Mapped[date | None]
+    submitted_at: Mapped[datetime | None]
+    late: Mapped[bool] = mapped_column(default=False)  # submitted after the due (business) date
 
 
 class ExtensionStatus(StrEnum):

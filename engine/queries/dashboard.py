@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from engine.core.errors import NotFoundError
 from engine.core.labels import STAGE_STATUS_LABELS, UNIT_KIND_LABELS, round_label
-from engine.core.pagination import paginate_list
 from engine.domain import aggregation, regimes
 from engine.domain.status import StageStatus
 from engine.queries import supervision
@@ -89,19 +88,12 @@ def matrix_page(
 ) -> MatrixPage:
     """Return one page of the matrix: rows having a stage in `status`, counts of all rows."""
     kind, status = clean_filters(kind, status)
-    matrix = supervision.build(session, plan, kind=kind, query=(query or "").strip() or None)
-    shown = paginate_list(matrix.with_status(status), page, per_page)
-    return MatrixPage(
-        plan.id,
-        plan.title,
-        shown.rows,
-        matrix.counts,
-        len(matrix.rows),
-        shown.total,
-        shown.page,
-        shown.pages,
-        shown.per_page,
-    )
+    found = supervision.page(
+        session, plan, supervision.Filters(kind, status, (query or "").strip() or None),
+        page, per_page)
+    shown = found.rows
+    return MatrixPage(plan.id, plan.title, shown.rows, found.counts, found.units, shown.total,
+                      shown.page, shown.pages, shown.per_page)
 
 
 @dataclass(frozen=True)

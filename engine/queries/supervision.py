@@ -1,5 +1,7 @@
 """Sở KHCN's view: every unit × every stage with the government's statuses, counts, late
-lists by name and the on-time ranking (thi đua) — five indexed queries, no workflow loaded."""
+lists by name and the on-time ranking (thi đua), read from the stage-status projection
+(engine.domain.stage_projection): filters, paging and counts in SQL, the status of each cell
+computed in SQL from its facts and today (engine.domain.status.status_case)."""
 
 from __future__ import annotations
 
@@ -7,62 +9,25 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Date, Table, bindparam, exists, func, select
 from sqlalchemy.orm import Session
 
 from engine.core import clock
 from engine.core.collation import vietnamese_key
-from engine.core.labels import STAGE_STATUS_LABELS, round_label
+from engine.core.labels import STAGE_STATUS_LABELS
+from engine.core.pagination import AnySelect, Page, paginate
+from engine.core.pagination import count as count_rows
+from engine.core.spreadsheets import fold
 from engine.core.workcalendar import business_date
-from engine.domain import adhoc, regimes
-from engine.domain.status import StageStatus, stage_status
-from engine.domain.targets import target_units
-from models import Inspection, Plan, ProcessInstance, Report, Unit, UnitPlan
+from engine.domain import stage_projection
+from engine.domain.stages import ADOPTION, StageColumn, stage_keys, stages
+from engine.domain.status import StageStatus, status_case
+from models import Plan, StageStatusRow, Unit, UnitKind
+
+__all__ = ["KINDS", "Cell", "Matrix", "Row", "StageColumn", "stage_keys", "stages"]
 
 KINDS = ("department", "commune")
-
-
-@dataclass(frozen=True)
-class StageColumn:
-    """A stage of the plan as the matrix shows it: its key, its Vietnamese name, the process a
-    unit runs for it and the round key of that process's instances ("" for a one-off stage)."""
-
-    key: str
-    label: str
-    process_key: str
-    round_key: str
-    due: date | None = None
-    unit_ids: frozenset[int] | None = None  # the units asked (an ad-hoc request); None: all
-    kinds: frozenset[str] | None = None  # the kinds of units that report (a regime); None: all
-
-
-def stages(plan: Plan) -> tuple[StageColumn, ...]:
-    """Return the plan's stages in order: adoption, every report round of its regimes and every
-    ad-hoc request (by deadline), then inspection. Rounds of communes' internal departments
-    are not stages of the province: the departments report to their commune (unit page)."""
-    reports = [
-        StageColumn(
-            r.key, r.label, r.process_key, r.key, r.due, kinds=frozenset(r.regime.reporters)
-        )
-        for r in regimes.report_rounds(plan)
-        if not r.regime.internal
-    ] + [
-        StageColumn(
-            q.round_key, adhoc.stage_label(q), "adhoc_report", q.round_key, q.due_date,
-            frozenset(int(i) for i in q.unit_ids),
-        )
-        for q in plan.adhoc_requests
-    ]
-    return (
-        StageColumn("adoption", round_label("adoption"), "unit_plan", ""),
-        *sorted(reports, key=lambda c: c.due or date.max),
-        StageColumn("inspection", round_label("inspection"), "inspection", ""),
-    )
-
-
-def stage_keys(plan: Plan) -> tuple[str, ...]:
-    """Return the keys of the plan's stages, in order."""
-    return tuple(s.key for s in stages(plan))
+FACTS: Table = StageStatusRow.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -150,116 +115,111 @@ class Matrix:
         return sorted(rated, key=lambda x: (-x[1], vietnamese_key(x[0].name)))
 
 
-def _instances(session: Session, plan_id: int) -> dict[tuple[str, str, int], int]:
-    rows = session.execute(
-        select(
-            ProcessInstance.process_key,
-            ProcessInstance.round_key,
-            ProcessInstance.unit_id,
-            ProcessInstance.id,
-        ).where(ProcessInstance.plan_id == plan_id)
-    )
-    return {(k, r, u): i for k, r, u, i in rows}
+def unit_matches(unit: Unit, text: str | None) -> bool:
+    """Tell whether the unit's name or code contains `text`, ignoring case (True when empty)."""
+    return text_matches(unit.name, unit.code, text)
 
 
-def _cell(
-    record: Any,
-    due: date | None,
-    submitted: datetime | None,
-    instance_id: int | None,
-    now: datetime,
-) -> Cell:
-    status = (
-        stage_status(started=instance_id is not None, due=due, submitted_at=submitted, now=now)
-        if (record is not None or instance_id is not None)
-        else None
-    )
-    if status is None and due is not None and business_date(now) <= due:
-        status = StageStatus.NOT_STARTED
-    return Cell(status, due, submitted, instance_id)
+def text_matches(name: str, code: str, text: str | None) -> bool:
+    """Tell whether a name or code contains `text`, ignoring case (True when empty)."""
+    folded = (text or "").strip().casefold()
+    return not folded or folded in name.casefold() or folded in code
 
 
-def _inspection_cell(inspection: Inspection | None, instance_id: int | None, now: datetime) -> Cell:
-    if inspection is None:
-        return Cell(None, None, None, None)
-    done = inspection.remediation_submitted_at or (
-        inspection.signed_at if not inspection.remediation_required else None
-    )
-    due = inspection.remediation_due if inspection.remediation_required else inspection.due_date
-    return Cell(
-        stage_status(started=instance_id is not None, due=due, submitted_at=done, now=now),
-        due,
-        done,
-        instance_id,
-    )
+
+
+def status_of(table: Any, today: date | ColumnElement[date]) -> ColumnElement[str | None]:
+    """Return the SQL status of the projection rows of `table` (the table or an alias)."""
+    c = table.c
+    return status_case(recorded=c.recorded, started=c.started, due=c.due,
+                       submitted_at=c.submitted_at, late=c.late, today=today)
+
+
+# Built once: a statement using them takes today as `.params(today=...)`.
+TODAY = bindparam("today", type_=Date)
+OTHER = FACTS.alias("other")  # another stage of the same unit (the status filter)
+STATUS, OTHER_STATUS = status_of(FACTS, TODAY), status_of(OTHER, TODAY)
+STATUSES = {s.value: s for s in StageStatus}
 
 
 @dataclass(frozen=True)
-class _Records:
-    """Every stage record of one plan, keyed for the matrix (one query per table)."""
+class Filters:
+    """The matrix's filters: a kind of unit, a stage status, a name or code."""
 
-    plans: dict[int, UnitPlan]
-    reports: dict[tuple[int, str], Report]
-    inspections: dict[int, Inspection]
-    instances: dict[tuple[str, str, int], int]
-
-    @classmethod
-    def load(cls, session: Session, plan_id: int) -> _Records:
-        return cls(
-            plans={
-                p.unit_id: p
-                for p in session.scalars(select(UnitPlan).where(UnitPlan.plan_id == plan_id))
-            },
-            reports={
-                (r.unit_id, r.round_key): r
-                for r in session.scalars(select(Report).where(Report.plan_id == plan_id))
-            },
-            inspections={
-                i.unit_id: i
-                for i in session.scalars(select(Inspection).where(Inspection.plan_id == plan_id))
-            },
-            instances=_instances(session, plan_id),
-        )
+    kind: str | None = None
+    status: str | None = None
+    query: str | None = None
 
 
-def _row(
-    plan: Plan, columns: tuple[StageColumn, ...], unit: Unit, records: _Records, now: datetime
-) -> Row:
-    """One unit's row: a cell per stage of the plan (adoption, each report round, inspection)."""
-    cells: dict[str, Cell] = {}
-    for column in columns:
-        instance_id = records.instances.get((column.process_key, column.round_key, unit.id))
-        if (column.unit_ids is not None and unit.id not in column.unit_ids) or (
-            column.kinds is not None and str(unit.kind) not in column.kinds
-        ):
-            cells[column.key] = Cell(None, None, None, None)  # not asked
-        elif column.key == "inspection":
-            cells[column.key] = _inspection_cell(records.inspections.get(unit.id), instance_id, now)
-        elif column.key == "adoption":
-            adopted = records.plans.get(unit.id)
-            cells[column.key] = _cell(
-                adopted,
-                adopted.due_date if adopted else plan.adoption_due_date,
-                adopted.submitted_at if adopted else None,
-                instance_id,
-                now,
-            )
-        else:
-            report = records.reports.get((unit.id, column.round_key))
-            cells[column.key] = _cell(
-                report,
-                report.due_date if report else column.due,
-                report.submitted_at if report else None,
-                instance_id,
-                now,
-            )
-    return Row(unit.id, unit.code, unit.name, str(unit.kind), cells)
+def _matching_ids(session: Session, text: str) -> list[int]:
+    """Return the ids of units whose name or code contains `text` (Vietnamese case folding is
+    Python's: SQLite's lower() folds ASCII only)."""
+    rows = session.execute(select(Unit.id, Unit.name, Unit.code))
+    return [i for i, name, code in rows if text_matches(name, code, text)]
 
 
-def unit_matches(unit: Unit, text: str | None) -> bool:
-    """Tell whether the unit's name or code contains `text`, ignoring case (True when empty)."""
-    folded = (text or "").strip().casefold()
-    return not folded or folded in unit.name.casefold() or folded in unit.code
+def unit_query(
+    session: Session, plan_id: int, filters: Filters, today: date, *, by_status: bool = True
+) -> AnySelect:
+    """Return the units of the matrix (those the plan's adoption applies to) the filters keep,
+    in order; `by_status=False` ignores the status filter (the counts above the matrix)."""
+    query = select(Unit.id, Unit.code, Unit.name, Unit.kind).join(
+        FACTS, (FACTS.c.unit_id == Unit.id) & (FACTS.c.plan_id == plan_id)
+        & (FACTS.c.stage_key == ADOPTION))
+    if filters.kind:
+        query = query.where(Unit.kind == filters.kind)
+    if filters.query and filters.query.strip():
+        query = query.where(Unit.id.in_(_matching_ids(session, filters.query)))
+    if filters.status and by_status:
+        query = query.where(exists().where(
+            OTHER.c.plan_id == plan_id, OTHER.c.unit_id == Unit.id,
+            OTHER_STATUS == filters.status))
+    return query.order_by(Unit.id).params(today=today)
+
+
+def _cells(
+    session: Session, plan_id: int, units: AnySelect | list[int], today: date
+) -> dict[int, dict[str, Cell]]:
+    """Return the cells of the units `units` selects (their ids first), by unit and stage."""
+    ids = units if isinstance(units, list) else select(units.order_by(None).subquery().c.id)
+    rows = session.execute(
+        select(FACTS.c.unit_id, FACTS.c.stage_key, STATUS, FACTS.c.due,
+               FACTS.c.submitted_at, FACTS.c.instance_id)
+        .where(FACTS.c.plan_id == plan_id, FACTS.c.unit_id.in_(ids)), {"today": today})
+    cells: dict[int, dict[str, Cell]] = {}
+    for unit_id, stage, status, due, submitted, instance_id in rows:
+        cells.setdefault(unit_id, {})[stage] = Cell(
+            STATUSES.get(status), due, submitted, instance_id)
+    return cells
+
+
+def _rows(units: list[Any], cells: dict[int, dict[str, Cell]], keys: tuple[str, ...]) -> list[Row]:
+    blank = Cell(None, None, None, None)  # a stage the unit is not asked
+    return [
+        Row(u.id, u.code, u.name, str(u.kind),
+            {k: cells.get(u.id, {}).get(k, blank) for k in keys})
+        for u in units
+    ]
+
+
+def counts(
+    session: Session, plan_id: int, units: AnySelect | None, keys: tuple[str, ...], today: date
+) -> dict[str, dict[str, int]]:
+    """Return, per stage and status, how many of the units `units` selects (None: every unit
+    of the matrix) are in it."""
+    facts = select(FACTS.c.stage_key, STATUS.label("status")).where(FACTS.c.plan_id == plan_id)
+    if units is not None:
+        facts = facts.where(FACTS.c.unit_id.in_(select(units.order_by(None).subquery().c.id)))
+    grouped = facts.subquery()
+    found: dict[str, dict[str, int]] = {k: {v.value: 0 for v in StageStatus} for k in keys}
+    for stage, status, number in session.execute(
+        select(grouped.c.stage_key, grouped.c.status, func.count())
+        .where(grouped.c.status.is_not(None)).group_by(grouped.c.stage_key, grouped.c.status),
+        {"today": today},
+    ):
+        if stage in found:
+            found[stage][status] = number
+    return found
 
 
 def build(
@@ -271,32 +231,52 @@ def build(
     query: str | None = None,
 ) -> Matrix:
     """Build the matrix for `plan`, filtered by unit kind, a stage status and a name search."""
-    now = clock.now()
-    units = [
-        u
-        for u in target_units(session, plan)
-        if (not kind or u.kind == kind) and unit_matches(u, query)
-    ]
-    records = _Records.load(session, plan.id)
-    columns = stages(plan)
-    keys = tuple(c.key for c in columns)
-    rows = [_row(plan, columns, unit, records, now) for unit in units]
-    rows = Matrix(rows, stages=keys).with_status(status or None)
-    return Matrix(rows=rows, counts=_counts(keys, rows), stages=keys)
+    stage_projection.settle(session)
+    today = business_date(clock.now())
+    units = unit_query(session, plan.id, Filters(kind, status or None, query), today)
+    keys = stage_keys(plan)
+    rows = _rows(list(session.execute(units)), _cells(session, plan.id, units, today), keys)
+    return Matrix(rows=rows, counts=counts(session, plan.id, units, keys, today), stages=keys)
 
 
-def _counts(keys: tuple[str, ...], rows: list[Row]) -> dict[str, dict[str, int]]:
-    counts: dict[str, dict[str, int]] = {s: {v.value: 0 for v in StageStatus} for s in keys}
-    for row in rows:
-        for stage, cell in row.cells.items():
-            if cell.status is not None:
-                counts[stage][cell.status.value] += 1
-    return counts
+@dataclass(frozen=True)
+class MatrixSlice:
+    """One page of the matrix's rows, and the counts of every unit the kind and name keep."""
+
+    rows: Page[Row]
+    counts: dict[str, dict[str, int]]
+    units: int  # how many units the kind and name filters keep
 
 
-def status_payload(session: Session, plan: Plan) -> dict[str, Any]:
-    """Return the /api/status document: every unit's stages with status, due and submission."""
-    matrix = build(session, plan)
+def page(
+    session: Session, plan: Plan, filters: Filters, number: int, per_page: int,
+    *, with_counts: bool = True,
+) -> MatrixSlice:
+    """Return page `number` of the matrix's rows having a stage in the status filter, with the
+    counts of all rows the kind and name filters keep (unless `with_counts` is False)."""
+    stage_projection.settle(session)
+    today = business_date(clock.now())
+    keys = stage_keys(plan)
+    shown = paginate(session, unit_query(session, plan.id, filters, today), number, lambda r: r,
+                     per_page)
+    cells = _cells(session, plan.id, [u.id for u in shown.rows], today)
+    everyone = unit_query(session, plan.id, filters, today, by_status=False)
+    rows = Page(tuple(_rows(list(shown.rows), cells, keys)), shown.total, shown.page,
+                shown.pages, shown.per_page)
+    unfiltered = not filters.kind and not (filters.query or "").strip()
+    found = counts(session, plan.id, None if unfiltered else everyone, keys,
+                   today) if with_counts else {}
+    units = shown.total if not filters.status else count_rows(session, everyone)
+    return MatrixSlice(rows, found, units)
+
+
+def status_payload(
+    session: Session, plan: Plan, filters: Filters | None = None, number: int = 1,
+    per_page: int = 100,
+) -> dict[str, Any]:
+    """Return the /api/status document: one page of the units' stages with status, due and
+    submission (DESIGN §7), and where the page lies (`page`, `per_page`, `total`)."""
+    found = page(session, plan, filters or Filters(), number, per_page, with_counts=False)
     return {
         "plan": plan.id,
         "stages": [
@@ -310,6 +290,22 @@ def status_payload(session: Session, plan: Plan) -> dict[str, Any]:
                 "kind": r.kind,
                 "stages": {k: c.as_dict() for k, c in r.cells.items()},
             }
-            for r in matrix.rows
+            for r in found.rows.rows
         ],
+        "page": found.rows.page,
+        "per_page": found.rows.per_page,
+        "total": found.rows.total,
     }
+
+
+def is_this_province(session: Session, text: str) -> bool:
+    """Tell whether `text` names this installation's province: its unit's code or name, or the
+    name after "tỉnh" ("ubnd-tinh", "UBND tỉnh Sơn La", "Sơn La"), case aside. An installation
+    holds one province today."""
+    found = session.execute(
+        select(Unit.code, Unit.name).where(Unit.kind == UnitKind.PROVINCE, Unit.active.is_(True))
+    ).first()
+    if found is None:
+        return False
+    names = {fold(found.code), fold(found.name), fold(found.name.rpartition("tỉnh ")[2])}
+    return fold(text) in names

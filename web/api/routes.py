@@ -26,6 +26,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 DEFAULT_LIMIT = 200
 MAX_LIMIT = 1000
+STATUS_PER_PAGE, MAX_STATUS_PER_PAGE = 100, 500  # /api/status's page of units
 BODY_LIMIT = 2 * 1024 * 1024
 LOGIN_LIMIT = 16 * 1024
 
@@ -154,8 +155,15 @@ def complete_task(task_id: int) -> ResponseReturnValue:
 @bp.get("/status")
 @login_required
 def show_status() -> ResponseReturnValue:
-    """Return every unit's stages with status, due date and submission (DESIGN §7)."""
+    """Return one page of the units' stages with status, due date and submission (DESIGN §7),
+    filtered by `kind`, `status` (a unit having a stage in it) and `province`."""
     if not may_supervise(current_actor()):
         return error("Chỉ Sở KHCN và lãnh đạo tỉnh được xem tình hình chung", 403)
-    plan = dashboard.find_plan(db_session(), id_arg("plan"))
-    return jsonify(supervision.status_payload(db_session(), plan))
+    session, province = db_session(), request.args.get("province", "").strip()
+    if province and not supervision.is_this_province(session, province):
+        return error(f"Hệ thống này không quản lý tỉnh “{province[:100]}”", 400)
+    plan = dashboard.find_plan(session, id_arg("plan"))
+    kind, status = dashboard.clean_filters(request.args.get("kind"), request.args.get("status"))
+    return jsonify(supervision.status_payload(
+        session, plan, supervision.Filters(kind, status), int_arg("page", 1, 1),
+        int_arg("per_page", STATUS_PER_PAGE, 1, MAX_STATUS_PER_PAGE)))

@@ -1,0 +1,246 @@
+"""The stage-status projection: one `stage_status` row of facts per plan × unit × stage that
+applies (started, due, submitted, late, the instance to open), written in the transaction
+that changes what it is computed from.
+
+Writes happen in one place and cannot be forgotten: session events (installed on every
+SQLAlchemy session by `install`, which `engine/__init__` calls) collect the plans and units
+of every UnitPlan, Report, Inspection and ProcessInstance row flushed; `settle` rewrites their
+rows before the commit (and before a read of the projection in the same transaction). A
+change of what a whole plan's rows depend on — the plan's regimes, adoption deadline or
+target kinds, an ad-hoc request, a unit added, deactivated or of another kind — rebuilds the
+plan's rows (`rebuild`). Statuses depend on today: they are computed at read time from these
+facts (engine.domain.status.status_case).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Table, bindparam, delete, event, insert, inspect, select, update
+from sqlalchemy.orm import Session, UOWTransaction
+
+from engine.domain.stages import ADOPTION, INSPECTION, StageColumn, stages
+from engine.domain.status import is_late
+from models import (
+    AdhocRequest,
+    Inspection,
+    Plan,
+    ProcessInstance,
+    Report,
+    StageStatusRow,
+    Unit,
+    UnitPlan,
+)
+
+PENDING = "stage_projection.units"  # session.info: {plan_id: {unit_id, ...}}
+REBUILD = "stage_projection.plans"  # session.info: {plan_id, ...}; None in it: every plan
+PLAN_FIELDS = ("settings", "adoption_due_date", "target_kinds", "status")
+UNIT_FIELDS = ("kind", "active")
+FACT_FIELDS = (
+    "process_key", "round_key", "instance_id", "recorded", "started", "due", "submitted_at",
+    "late",
+)
+table: Table = StageStatusRow.__table__  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class _Records:
+    """The stage records of some units of one plan (one query per table)."""
+
+    plans: dict[int, tuple[date, datetime | None]]
+    reports: dict[tuple[int, str], tuple[date, datetime | None]]
+    inspections: dict[int, Any]
+    instances: dict[tuple[str, str, int], int]
+
+    @classmethod
+    def load(cls, session: Session, plan_id: int, unit_ids: list[int] | None) -> _Records:
+        def rows(*columns: Any) -> Any:
+            query = select(*columns).where(columns[0].class_.plan_id == plan_id)
+            if unit_ids is not None:
+                query = query.where(columns[0].class_.unit_id.in_(unit_ids))
+            return session.execute(query)
+
+        return cls(
+            plans={u: (d, s) for u, d, s in rows(
+                UnitPlan.unit_id, UnitPlan.due_date, UnitPlan.submitted_at)},
+            reports={(u, r): (d, s) for u, r, d, s in rows(
+                Report.unit_id, Report.round_key, Report.due_date, Report.submitted_at)},
+            inspections={r.unit_id: r for r in rows(
+                Inspection.unit_id, Inspection.due_date, Inspection.signed_at,
+                Inspection.remediation_required, Inspection.remediation_due,
+                Inspection.remediation_submitted_at)},
+            instances={(k, r, u): i for u, k, r, i in rows(
+                ProcessInstance.unit_id, ProcessInstance.process_key, ProcessInstance.round_key,
+                ProcessInstance.id)},
+        )
+
+
+def _facts(
+    column: StageColumn, unit_id: int, records: _Records, adoption_due: date
+) -> dict[str, Any]:
+    """Return one stage's facts for one unit, as the matrix has always read its records."""
+    instance_id = records.instances.get((column.process_key, column.round_key, unit_id))
+    recorded: Any
+    if column.key == INSPECTION:
+        recorded = records.inspections.get(unit_id)
+        if recorded is None:  # no inspection of this unit: nothing to show, even an instance
+            instance_id, due, submitted = None, None, None
+        else:
+            due = recorded.remediation_due if recorded.remediation_required else recorded.due_date
+            submitted = recorded.remediation_submitted_at or (
+                recorded.signed_at if not recorded.remediation_required else None)
+    else:
+        recorded = (records.plans.get(unit_id) if column.key == ADOPTION
+                    else records.reports.get((unit_id, column.round_key)))
+        default_due = adoption_due if column.key == ADOPTION else column.due
+        due, submitted = recorded if recorded is not None else (default_due, None)
+    return {
+        "process_key": column.process_key, "round_key": column.round_key,
+        "instance_id": instance_id, "recorded": recorded is not None,
+        "started": instance_id is not None, "due": due, "submitted_at": submitted,
+        "late": is_late(due, submitted),
+    }
+
+
+def _target_units(session: Session, plan: Plan, unit_ids: Iterable[int] | None) -> list[Any]:
+    query = select(Unit.id, Unit.kind).where(
+        Unit.kind.in_(list(plan.target_kinds)), Unit.active.is_(True))
+    if unit_ids is not None:
+        query = query.where(Unit.id.in_(list(unit_ids)))
+    return list(session.execute(query.order_by(Unit.id)))
+
+
+def desired_rows(
+    session: Session, plan: Plan, unit_ids: Iterable[int] | None = None
+) -> dict[tuple[int, str], dict[str, Any]]:
+    """Return the facts each (unit, stage) of `plan` should have, for `unit_ids` (None: all)."""
+    ids = None if unit_ids is None else sorted(set(unit_ids))
+    records = _Records.load(session, plan.id, ids)
+    columns = stages(plan)
+    return {
+        (unit_id, column.key): _facts(column, unit_id, records, plan.adoption_due_date)
+        for unit_id, kind in _target_units(session, plan, ids)
+        for column in columns
+        if column.applies_to(unit_id, str(kind))
+    }
+
+
+def refresh(session: Session, plan: Plan, unit_ids: Iterable[int]) -> int:
+    """Rewrite the projection rows of some units of `plan` that differ; return how many."""
+    ids = sorted(set(unit_ids))
+    wanted = desired_rows(session, plan, ids)
+    have = {
+        (r.unit_id, r.stage_key): r
+        for r in session.execute(
+            select(table).where(table.c.plan_id == plan.id, table.c.unit_id.in_(ids)))
+    }
+    gone = [have[k].id for k in have.keys() - wanted.keys()]
+    new = [{"plan_id": plan.id, "unit_id": u, "stage_key": s, **wanted[(u, s)]}
+           for u, s in wanted.keys() - have.keys()]
+    changed = [{"row_id": have[k].id, **{"new_" + f: v for f, v in facts.items()}}
+               for k, facts in wanted.items()
+               if k in have and any(getattr(have[k], f) != facts[f] for f in FACT_FIELDS)]
+    _write(session, gone, new, changed)
+    return len(gone) + len(new) + len(changed)
+
+
+def _write(session: Session, gone: list[int], new: list[dict[str, Any]],
+           changed: list[dict[str, Any]]) -> None:
+    if gone:
+        session.execute(delete(table).where(table.c.id.in_(gone)))
+    if new:
+        session.execute(insert(table), new)
+    if changed:
+        values: dict[str, Any] = {f: bindparam("new_" + f) for f in FACT_FIELDS}
+        session.connection().execute(
+            update(table).where(table.c.id == bindparam("row_id")).values(values), changed)
+
+
+def rebuild(session: Session, plan: Plan) -> int:
+    """Write every projection row of `plan` afresh; return how many rows it has."""
+    wanted = desired_rows(session, plan)
+    session.execute(delete(table).where(table.c.plan_id == plan.id))
+    rows = [{"plan_id": plan.id, "unit_id": u, "stage_key": s, **facts}
+            for (u, s), facts in wanted.items()]
+    if rows:
+        session.execute(insert(table), rows)
+    return len(rows)
+
+
+def rebuild_all(session: Session) -> dict[int, int]:
+    """Rebuild the projection of every plan (a new installation's backfill, or a repair);
+    return the number of rows per plan id."""
+    return {plan.id: rebuild(session, plan) for plan in session.scalars(select(Plan))}
+
+
+def backfill(session: Session) -> bool:
+    """Fill the projection when plans exist but it is empty (after the upgrade that adds it);
+    return whether it did."""
+    if session.scalar(select(table.c.id).limit(1)) is not None:
+        return False
+    if session.scalar(select(Plan.id).limit(1)) is None:
+        return False
+    rebuild_all(session)
+    return True
+
+
+def _changed(obj: Any, fields: tuple[str, ...]) -> bool:
+    state = inspect(obj)
+    return bool(state.pending) or any(state.attrs[f].history.has_changes() for f in fields)
+
+
+def _collect(session: Session, _context: UOWTransaction) -> None:
+    """after_flush: note the plans and units whose projection rows may have changed."""
+    pending: dict[int, set[int]] = session.info.setdefault(PENDING, defaultdict(set))
+    plans: set[int | None] = session.info.setdefault(REBUILD, set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, UnitPlan | Report | Inspection | ProcessInstance):
+            pending[obj.plan_id].add(obj.unit_id)
+        elif isinstance(obj, AdhocRequest):
+            plans.add(obj.plan_id)
+        elif isinstance(obj, Plan) and _changed(obj, PLAN_FIELDS):
+            plans.add(obj.id)
+        elif isinstance(obj, Unit) and _changed(obj, UNIT_FIELDS):
+            plans.add(None)
+
+
+def settle(session: Session) -> None:
+    """Write the projection rows of everything flushed since the last settle (before the
+    commit, and before reading the projection inside the same transaction)."""
+    while True:
+        session.flush()
+        pending: dict[int, set[int]] = session.info.pop(PENDING, {})
+        plans: set[int | None] = session.info.pop(REBUILD, set())
+        if not pending and not plans:
+            return
+        if None in plans:
+            plans = set(session.scalars(select(Plan.id)))
+        for plan_id in plans:
+            if (plan := session.get(Plan, plan_id)) is not None:
+                rebuild(session, plan)
+        for plan_id, unit_ids in pending.items():
+            if plan_id not in plans and (plan := session.get(Plan, plan_id)) is not None:
+                refresh(session, plan, unit_ids)
+
+
+def _before_commit(session: Session) -> None:
+    settle(session)
+
+
+def _forget(session: Session, transaction: Any) -> None:
+    """after_transaction_end: a finished outermost transaction leaves nothing to write."""
+    if transaction.parent is None:
+        session.info.pop(PENDING, None)
+        session.info.pop(REBUILD, None)
+
+
+def install(target: Any = Session) -> None:
+    """Keep the projection on every session made from `target` (the Session class: all)."""
+    for name, listener in (("after_flush", _collect), ("before_commit", _before_commit),
+                           ("after_transaction_end", _forget)):
+        if not event.contains(target, name, listener):
+            event.listen(target, name, listener)
