@@ -6,23 +6,41 @@
 (function () {
   "use strict";
 
-  /* Fit a lane's one-line label along the lane: a smaller font (down to 9px), then the words
-     that fit and "…" (the whole name stays in a tooltip); centred again along the lane. */
-  function fitAlong(text, span, length) {
-    if (!span.getComputedTextLength || !length) { return; }
-    var room = length - 8;
-    var size = parseFloat(window.getComputedStyle(text).fontSize) || 12;
-    while (span.getComputedTextLength() > room && size > 9) {
-      size -= 1;
-      text.style.fontSize = size + "px";
-    }
+  /* Fit a lane's label along the lane at its own font size: on one line when it fits, else on
+     two lines (the lane's header band holds two), a line still too long ending in "…" (the
+     whole name stays in a tooltip); each line centred along the lane. */
+  function centre(span, length) {
+    var used = span.getComputedTextLength();
+    if (used > 0) { span.setAttribute("x", String(Math.max(0, (length - used) / 2))); }
+  }
+
+  function shorten(span, room) {
     var words = span.textContent.split(" ");
     while (span.getComputedTextLength() > room && words.length > 1) {
       words.pop();
       span.textContent = words.join(" ") + "…";
     }
-    var used = span.getComputedTextLength();
-    if (used > 0) { span.setAttribute("x", String(Math.max(0, (length - used) / 2))); }
+  }
+
+  function fitAlong(text, span, length) {
+    if (!span.getComputedTextLength || !length) { return; }
+    var room = length - 8;
+    if (span.getComputedTextLength() > room) {
+      var words = span.textContent.split(" ");
+      var half = Math.ceil(words.length / 2);
+      var second = span.cloneNode(false);
+      var size = parseFloat(window.getComputedStyle(text).fontSize) || 12;
+      var y = parseFloat(span.getAttribute("y") || "0");
+      span.textContent = words.slice(0, half).join(" ") + " ";
+      second.textContent = words.slice(half).join(" ");
+      span.setAttribute("y", String(y - size * 0.6));
+      second.setAttribute("y", String(y + size * 0.6));
+      text.appendChild(second);
+      shorten(second, room);
+      centre(second, length);
+    }
+    shorten(span, room);
+    centre(span, length);
   }
 
   function setLaneLabel(gfx, label, length) {
