@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, event, insert, inspect, select, update
+from sqlalchemy import Table, delete, event, inspect, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, UOWTransaction
 
 from engine.domain.stages import ADOPTION, INSPECTION, StageColumn, stages
@@ -139,36 +140,38 @@ def refresh(session: Session, plan: Plan, unit_ids: Iterable[int]) -> int:
             select(table).where(table.c.plan_id == plan.id, table.c.unit_id.in_(ids)))
     }
     gone = [have[k].id for k in have.keys() - wanted.keys()]
-    new = [{"plan_id": plan.id, "unit_id": u, "stage_key": s, **wanted[(u, s)]}
-           for u, s in wanted.keys() - have.keys()]
-    changed = [{"row_id": have[k].id, **{"new_" + f: v for f, v in facts.items()}}
-               for k, facts in wanted.items()
-               if k in have and any(getattr(have[k], f) != facts[f] for f in FACT_FIELDS)]
-    _write(session, gone, new, changed)
-    return len(gone) + len(new) + len(changed)
-
-
-def _write(session: Session, gone: list[int], new: list[dict[str, Any]],
-           changed: list[dict[str, Any]]) -> None:
+    rows = [{"plan_id": plan.id, "unit_id": u, "stage_key": s, **facts}
+            for (u, s), facts in wanted.items()
+            if (u, s) not in have or any(getattr(have[(u, s)], f) != facts[f]
+                                         for f in FACT_FIELDS)]
     if gone:
         session.execute(delete(table).where(table.c.id.in_(gone)))
-    if new:
-        session.execute(insert(table), new)
-    if changed:
-        values: dict[str, Any] = {f: bindparam("new_" + f) for f in FACT_FIELDS}
-        session.connection().execute(
-            update(table).where(table.c.id == bindparam("row_id")).values(values), changed)
+    _upsert(session, rows)
+    return len(gone) + len(rows)
+
+
+def _upsert(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert `rows`, or update the row of the same plan, stage and unit: two transactions
+    (two tick workers) may write the same unit's row at once, and the second must win, not
+    fail on the unique key. Rows go in key order so concurrent writers lock in one order."""
+    if not rows:
+        return
+    rows.sort(key=lambda r: (r["plan_id"], r["stage_key"], r["unit_id"]))
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=["plan_id", "stage_key", "unit_id"],
+        set_={f: statement.excluded[f] for f in FACT_FIELDS})
+    session.execute(statement, rows)
 
 
 def rebuild(session: Session, plan: Plan) -> int:
     """Write every projection row of `plan` afresh; return how many rows it has."""
     wanted = desired_rows(session, plan)
     session.execute(delete(table).where(table.c.plan_id == plan.id))
-    rows = [{"plan_id": plan.id, "unit_id": u, "stage_key": s, **facts}
-            for (u, s), facts in wanted.items()]
-    if rows:
-        session.execute(insert(table), rows)
-    return len(rows)
+    _upsert(session, [{"plan_id": plan.id, "unit_id": u, "stage_key": s, **facts}
+                      for (u, s), facts in wanted.items()])
+    return len(wanted)
 
 
 def rebuild_all(session: Session) -> dict[int, int]:

@@ -157,9 +157,13 @@ def _skip(session: Session, condition: ColumnElement[bool], reason: str) -> int:
     if not _any(session, condition):
         return 0
     db.begin_write(session)
+    # Rows another worker is skipping are left to it, and the rest are locked in id order:
+    # two bulk updates over the same rows in different orders deadlock on PostgreSQL.
+    mine = (select(MailOutbox.id).where(condition).order_by(MailOutbox.id)
+            .with_for_update(skip_locked=True))
     result = session.execute(
         update(MailOutbox)
-        .where(condition)
+        .where(MailOutbox.id.in_(mine))
         .values(status=MailStatus.SKIPPED, last_error=reason)
         .execution_options(synchronize_session=False)
     )

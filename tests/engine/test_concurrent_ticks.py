@@ -144,7 +144,7 @@ def test_loop_workers_share_the_work_and_stop_on_sigterm(db_engine: Engine,
     session.expire_all()
     assert state(session) == REFERENCE["state"]
     advanced = [sum(p["advanced"] for p in worker) for worker in passes]
-    assert sum(advanced) == REFERENCE["result"].advanced
+    assert sum(advanced) == REFERENCE["result"].advanced, [err[-3000:] for _out, err in outputs]
     print(f"\n3 tick --loop workers ({db_engine.dialect.name}): exit codes after SIGTERM "
           f"{[w.returncode for w in workers]}, passes {[len(p) for p in passes]}, "
           f"advanced per worker {advanced}")
