@@ -125,7 +125,8 @@ def test_late_quarterly_report_is_reminded_escalated_and_marked_late(session: Se
     timers.tick(session)
     kinds = [n.kind for n in session.scalars(select(Notification).where(
         Notification.unit_id == commune.id, Notification.instance_id.in_(select(
-            ProcessInstance.id).where(ProcessInstance.process_key == "quarterly_report"))))]
+            ProcessInstance.id).where(ProcessInstance.process_key == "quarterly_report")))
+        .order_by(Notification.id))]  # in the order written (PostgreSQL returns no set order)
     assert kinds == ["new_task", "reminder_before", "reminder_before", "due", "escalation"]
     act(session, cast, task_of(session, commune, "quarterly_report_fill"),
         task_views.get(session, cast.actor("unit_staff", commune.id),
