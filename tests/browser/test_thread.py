@@ -59,7 +59,13 @@ def test_a_return_comment_travels_to_the_staff_the_leader_and_sở_khcn(
 
     clock.set_now(at(date(2026, 1, 7), 14))
     sign_in(page, server, "muong-la.staff")
-    open_task(page, ADAPT, UNIT)
+    assert int(page.locator("#unread-count").inner_text().split()[0]) >= 1  # the menu's count
+    page.get_by_role("link", name="Thông báo").first.click()
+    notice = page.locator("tr.notice-unread", has_text=RETURN_NOTE).first
+    assert "Trả lại" in notice.inner_text()
+    notice.get_by_role("link").click()  # the notice opens the step to redo
+    page.wait_for_selector("#thread")
+    assert ADAPT in page.locator("h1").inner_text()
     returned = page.locator("#thread .thread-entry").last
     assert RETURN_NOTE in returned.inner_text() and "Trả lại" in returned.inner_text()
     page.get_by_label("Chỉ tiêu của đơn vị III.14").fill("90")
