@@ -26,7 +26,8 @@ from engine.core.labels import AUDIT_ACTION_LABELS, audit_action_label, process_
 from engine.core.pagination import AnySelect, Page, paginate
 from engine.core.permissions import Actor, may_read_audit
 from engine.core.spreadsheets import fold
-from engine.queries.instance_views import SYSTEM_NAME, describe
+from engine.queries.instance_views import describe
+from engine.queries.thread import SYSTEM_NAME
 from models import AuditEvent, HumanTask, ProcessInstance, Unit, User
 
 PER_PAGE = 50

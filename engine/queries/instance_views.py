@@ -27,8 +27,7 @@ from engine.core.labels import (
     round_label,
 )
 from engine.core.permissions import Actor, can_see_unit
-from engine.queries.thread import SYSTEM_NAME as SYSTEM_NAME  # audit_search reads it here
-from engine.queries.thread import absent_name, signed_by, user_names
+from engine.queries.thread import SYSTEM_NAME, absent_name, signed_by, user_names
 from models import (
     AuditEvent,
     HumanTask,

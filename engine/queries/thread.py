@@ -106,14 +106,6 @@ def absent_name(names: Mapping[int, str], details: Mapping[str, Any]) -> str | N
     return names.get(behalf) if isinstance(behalf, int) else None
 
 
-def signer(session: Session, actor_id: int | None, on_behalf_of: object) -> str:
-    """Return who signed an audited step, by name: "<substitute> ký thay <person>" when the
-    event's `on_behalf_of` names an absent user, else the actor (the system when none)."""
-    names = user_names(session, (actor_id, on_behalf_of))
-    author = names.get(actor_id, SYSTEM_NAME) if actor_id is not None else SYSTEM_NAME
-    return signed_by(author, names.get(on_behalf_of) if isinstance(on_behalf_of, int) else None)
-
-
 def _text(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
 
