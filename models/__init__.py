@@ -26,6 +26,7 @@ from models.reporting import (
     StageStatusRow,
 )
 from models.security import LoginFailure, RateLimitCounter
+from models.tenancy import HOME_TENANT_ID, Tenant, TenantLevel, TenantOwned
 from models.workflow import (
     AuditEvent,
     CalendarDay,
@@ -40,6 +41,10 @@ from models.workflow import (
 )
 
 __all__ = [
+    "HOME_TENANT_ID",
+    "Tenant",
+    "TenantLevel",
+    "TenantOwned",
     "AdhocRequest",
     "AggregateReport",
     "BpmnMessage",

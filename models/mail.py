@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
+from models.tenancy import TenantOwned
 
 
 class MailMode(StrEnum):
@@ -28,7 +29,7 @@ class MailStatus(StrEnum):
     SKIPPED = "skipped"  # not sent on purpose: no SMTP server configured, or too old
 
 
-class MailOutbox(Base):
+class MailOutbox(TenantOwned, Base):
     """A mail to one user about one notification (unique per pair: sent at most once)."""
 
     __tablename__ = "mail_outbox"

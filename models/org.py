@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
 from models.mail import MailMode
+from models.tenancy import TenantOwned
 
 
 class UnitKind(StrEnum):
@@ -39,7 +40,7 @@ PROVINCE_WIDE_ROLES = frozenset(
 )
 
 
-class Unit(Base):
+class Unit(TenantOwned, Base):
     """A body that adopts the plan and reports: a sở, a xã/phường, or an internal department."""
 
     __tablename__ = "unit"
@@ -57,7 +58,7 @@ class Unit(Base):
     users: Mapped[list[User]] = relationship(back_populates="unit")
 
 
-class User(Base):
+class User(TenantOwned, Base):
     """A person who logs in; belongs to one unit."""
 
     __tablename__ = "user_account"
@@ -87,7 +88,7 @@ class User(Base):
         return {m.role for m in self.memberships}
 
 
-class RoleMembership(Base):
+class RoleMembership(TenantOwned, Base):
     """A user holds a role in their unit."""
 
     __tablename__ = "role_membership"
@@ -100,7 +101,7 @@ class RoleMembership(Base):
     user: Mapped[User] = relationship(back_populates="memberships")
 
 
-class Substitution(Base):
+class Substitution(TenantOwned, Base):
     """A dated delegation (ủy quyền): the substitute acts for the absent user."""
 
     __tablename__ = "substitution"

@@ -10,6 +10,7 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
+from models.tenancy import TenantOwned
 
 
 class PlanStatus(StrEnum):
@@ -30,7 +31,7 @@ class UnitPlanStatus(StrEnum):
     ACCEPTED = "accepted"
 
 
-class Plan(Base):
+class Plan(TenantOwned, Base):
     """A yearly province plan (e.g. Quyết định 33/QĐ-UBND for 2026)."""
 
     __tablename__ = "plan"
@@ -48,6 +49,8 @@ class Plan(Base):
     target_kinds: Mapped[list[Any]] = mapped_column(default=list)
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime]
+    # the plan of the level above it was adapted from (the Ministry's guidance for a province)
+    parent_plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id"))
 
     kpis: Mapped[list[PlanKpi]] = relationship(
         back_populates="plan", order_by="PlanKpi.position", cascade="all, delete-orphan"
@@ -63,7 +66,7 @@ class Plan(Base):
     )
 
 
-class PlanKpi(Base):
+class PlanKpi(TenantOwned, Base):
     """One KPI of Phụ lục I with its province target."""
 
     __tablename__ = "plan_kpi"
@@ -89,7 +92,7 @@ class PlanKpi(Base):
     plan: Mapped[Plan] = relationship(back_populates="kpis")
 
 
-class PlanTask(Base):
+class PlanTask(TenantOwned, Base):
     """One task of Phụ lục II."""
 
     __tablename__ = "plan_task"
@@ -111,7 +114,7 @@ class PlanTask(Base):
     plan: Mapped[Plan] = relationship(back_populates="tasks")
 
 
-class TemplateTask(Base):
+class TemplateTask(TenantOwned, Base):
     """A task of the department or commune template a unit starts its own plan from."""
 
     __tablename__ = "template_task"
@@ -132,7 +135,7 @@ class TemplateTask(Base):
     plan: Mapped[Plan] = relationship(back_populates="template_tasks")
 
 
-class UnitPlan(Base):
+class UnitPlan(TenantOwned, Base):
     """A unit's adopted and adapted plan: chosen KPIs with own targets, tasks and who does them."""
 
     __tablename__ = "unit_plan"
@@ -154,7 +157,7 @@ class UnitPlan(Base):
     updated_at: Mapped[datetime]
 
 
-class AdhocRequest(Base):
+class AdhocRequest(TenantOwned, Base):
     """An ad-hoc report request (báo cáo đột xuất), e.g. Công văn 2842/UBND-NC: the chosen
     units answer its questions (a JSON Schema) by its deadline, as a round of its own."""
 

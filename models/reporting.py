@@ -10,6 +10,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
+from models.tenancy import TenantOwned
 
 
 class ReportStatus(StrEnum):
@@ -22,7 +23,7 @@ class ReportStatus(StrEnum):
     ACCEPTED = "accepted"
 
 
-class Report(Base):
+class Report(TenantOwned, Base):
     """A unit's report for one round (q1–q4): KPI actuals and verdicts, task statuses."""
 
     __tablename__ = "report"
@@ -47,7 +48,7 @@ class Report(Base):
     updated_at: Mapped[datetime]
 
 
-class Inspection(Base):
+class Inspection(TenantOwned, Base):
     """An inspection of one unit: findings, signed conclusion, remediation."""
 
     __tablename__ = "inspection"
@@ -70,7 +71,7 @@ class Inspection(Base):
     updated_at: Mapped[datetime]
 
 
-class StageStatusRow(Base):
+class StageStatusRow(TenantOwned, Base):
     """The facts of one unit's stage of a plan, kept in the transaction that changes them
     (engine.domain.stage_projection): the status is computed from them at read time."""
 
@@ -102,7 +103,7 @@ class ExtensionStatus(StrEnum):
     REFUSED = "refused"
 
 
-class ExtensionRequest(Base):
+class ExtensionRequest(TenantOwned, Base):
     """A unit asks Sở KHCN for a later deadline on one instance."""
 
     __tablename__ = "extension_request"
@@ -121,7 +122,7 @@ class ExtensionRequest(Base):
     created_at: Mapped[datetime]
 
 
-class AggregateReport(Base):
+class AggregateReport(TenantOwned, Base):
     """The province report of one round, computed from the units' data."""
 
     __tablename__ = "aggregate_report"
@@ -137,7 +138,7 @@ class AggregateReport(Base):
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
 
-class BpmnMessage(Base):
+class BpmnMessage(TenantOwned, Base):
     """A message thrown by one instance, routed by the application to waiting instances."""
 
     __tablename__ = "bpmn_message"
@@ -152,7 +153,7 @@ class BpmnMessage(Base):
     delivered_to: Mapped[int] = mapped_column(default=0)
 
 
-class MessageSubscription(Base):
+class MessageSubscription(TenantOwned, Base):
     """An instance waiting for a message (kept in step with its state, like the timer index)."""
 
     __tablename__ = "message_subscription"

@@ -10,6 +10,7 @@ from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConst
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
+from models.tenancy import TenantOwned
 
 
 class InstanceStatus(StrEnum):
@@ -47,7 +48,7 @@ class ProcessDefinition(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
 
-class ProcessInstance(Base):
+class ProcessInstance(TenantOwned, Base):
     """One running workflow: one process for one unit (and one round) of one plan."""
 
     __tablename__ = "process_instance"
@@ -77,7 +78,7 @@ class ProcessInstance(Base):
     __mapper_args__ = {"version_id_col": lock_version}
 
 
-class HumanTask(Base):
+class HumanTask(TenantOwned, Base):
     """A ready user task, projected from the workflow so lists never deserialize workflows."""
 
     __tablename__ = "human_task"
@@ -106,7 +107,7 @@ class HumanTask(Base):
     instance: Mapped[ProcessInstance] = relationship()
 
 
-class Timer(Base):
+class Timer(TenantOwned, Base):
     """A waiting timer event of an instance; `tick` reads only rows already due."""
 
     __tablename__ = "timer"
@@ -117,7 +118,7 @@ class Timer(Base):
     due_at: Mapped[datetime] = mapped_column(index=True)
 
 
-class Notification(Base):
+class Notification(TenantOwned, Base):
     """A message to the holders of a role in a unit (reminder, escalation): the outbox."""
 
     __tablename__ = "notification"
@@ -137,7 +138,7 @@ class Notification(Base):
     bundle_units: Mapped[list[Any] | None]
 
 
-class NotificationRead(Base):
+class NotificationRead(TenantOwned, Base):
     """One user's having read one notice (the notice itself is shared by its role's holders)."""
 
     __tablename__ = "notification_read"
@@ -149,7 +150,7 @@ class NotificationRead(Base):
     read_at: Mapped[datetime]
 
 
-class AuditEvent(Base):
+class AuditEvent(TenantOwned, Base):
     """An append-only record of one state change: who, when, what."""
 
     __tablename__ = "audit_event"

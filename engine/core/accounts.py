@@ -16,7 +16,7 @@ from engine.core.errors import FieldErrors
 from engine.core.labels import role_label
 from engine.core.login_attempts import LockoutPolicy
 from engine.core.permissions import Actor, actor_for
-from models import User
+from models import HOME_TENANT_ID, User
 
 MIN_PASSWORD_LENGTH = 8
 UNUSABLE_PASSWORD = "!"  # prefix of a hash no password matches (an imported, unset account)
@@ -37,6 +37,7 @@ class Identity:
     roles: tuple[str, ...]
     active: bool
     fingerprint: str
+    tenant_id: int = HOME_TENANT_ID  # the province (or the Ministry) whose rows the user works on
 
     @property
     def role_labels(self) -> tuple[str, ...]:
@@ -60,6 +61,7 @@ def _identity(user: User) -> Identity:
         roles=tuple(sorted(user.role_names)),
         active=user.active,
         fingerprint=fingerprint(user.password_hash, user.session_version),
+        tenant_id=user.tenant_id,
     )
 
 

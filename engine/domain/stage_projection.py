@@ -109,7 +109,8 @@ def _facts(
 
 def _target_units(session: Session, plan: Plan, unit_ids: Iterable[int] | None) -> list[Any]:
     query = select(Unit.id, Unit.kind).where(
-        Unit.kind.in_(list(plan.target_kinds)), Unit.active.is_(True))
+        Unit.kind.in_(list(plan.target_kinds)), Unit.active.is_(True),
+        Unit.tenant_id == plan.tenant_id)
     if unit_ids is not None:
         query = query.where(Unit.id.in_(list(unit_ids)))
     return list(session.execute(query.order_by(Unit.id)))
@@ -140,7 +141,8 @@ def refresh(session: Session, plan: Plan, unit_ids: Iterable[int]) -> int:
             select(table).where(table.c.plan_id == plan.id, table.c.unit_id.in_(ids)))
     }
     gone = [have[k].id for k in have.keys() - wanted.keys()]
-    rows = [{"plan_id": plan.id, "unit_id": u, "stage_key": s, **facts}
+    rows = [{"plan_id": plan.id, "unit_id": u, "stage_key": s, "tenant_id": plan.tenant_id,
+             **facts}
             for (u, s), facts in wanted.items()
             if (u, s) not in have or any(getattr(have[(u, s)], f) != facts[f]
                                          for f in FACT_FIELDS)]
@@ -169,7 +171,8 @@ def rebuild(session: Session, plan: Plan) -> int:
     """Write every projection row of `plan` afresh; return how many rows it has."""
     wanted = desired_rows(session, plan)
     session.execute(delete(table).where(table.c.plan_id == plan.id))
-    _upsert(session, [{"plan_id": plan.id, "unit_id": u, "stage_key": s, **facts}
+    _upsert(session, [{"plan_id": plan.id, "unit_id": u, "stage_key": s,
+                       "tenant_id": plan.tenant_id, **facts}
                       for (u, s), facts in wanted.items()])
     return len(wanted)
 

@@ -14,7 +14,8 @@ def target_units(session: Session, plan: Plan, parent: Unit | None = None) -> li
     return list(
         session.scalars(
             select(Unit)
-            .where(Unit.kind.in_(list(plan.target_kinds)), Unit.active.is_(True))
+            .where(Unit.kind.in_(list(plan.target_kinds)), Unit.active.is_(True),
+                   Unit.tenant_id == plan.tenant_id)  # a plan goes to its own level's units
             .order_by(Unit.id)
         )
     )
@@ -47,6 +48,7 @@ def departments_of_targets(session: Session, plan: Plan) -> list[Unit]:
                 Unit.active.is_(True),
                 parent.kind.in_(list(plan.target_kinds)),
                 parent.active.is_(True),
+                parent.tenant_id == plan.tenant_id,
             )
             .order_by(Unit.id)
         )

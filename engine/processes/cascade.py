@@ -174,7 +174,8 @@ def start_province_process(
     session: Session, plan: Plan, process_key: str, round_key: str, data: dict[str, Any]
 ) -> ProcessInstance:
     """Start a province-level process once per (plan, round): e.g. a round's aggregation."""
-    province = session.scalars(select(Unit).where(Unit.kind == UnitKind.PROVINCE)).first()
+    province = session.scalars(select(Unit).where(
+        Unit.kind == UnitKind.PROVINCE, Unit.tenant_id == plan.tenant_id)).first()
     if province is None:
         raise NotFoundError("Chưa có đơn vị cấp tỉnh")
     existing = session.scalars(

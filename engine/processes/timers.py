@@ -22,10 +22,10 @@ from typing import TypeVar
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from engine.core import clock, db, db_faults
+from engine.core import clock, db, db_faults, tenancy
 from engine.processes import effects, lifecycle, mail_delivery, messages
 from engine.workflow import runtime
-from models import BpmnMessage, InstanceStatus, ProcessInstance, Timer
+from models import HOME_TENANT_ID, BpmnMessage, InstanceStatus, ProcessInstance, Timer
 
 log = logging.getLogger(__name__)
 ATTEMPTS = 3  # a conflict is retried: the second attempt usually finds the work done
@@ -98,6 +98,13 @@ def _rollback(session: Session) -> None:
     lifecycle.pending(session).clear()  # effects queued by the undone work are undone too
 
 
+def _owner(session: Session, model: type[ProcessInstance | BpmnMessage], row_id: int) -> int:
+    """Return the tenant of one row: the tick works for it while it handles the row."""
+    tenant = session.scalar(select(model.tenant_id).where(model.id == row_id))
+    session.commit()
+    return int(tenant or HOME_TENANT_ID)
+
+
 def run_once(session: Session, work: Callable[[], str], what: str) -> str:
     """Run `work` in a transaction of its own and commit it; retry it after a conflict, log and
     report FAILED after an unexpected error; re-raise when the database cannot write."""
@@ -142,13 +149,15 @@ def tick(
                 break
             visited.add(instance_id)
             work = lambda: fire_instance(session, instance_id, moment)  # noqa: B023, E731
-            outcomes[run_once(session, work, f"Quy trình #{instance_id}")] += 1
+            with tenancy.scoped(session, _owner(session, ProcessInstance, instance_id)):
+                outcomes[run_once(session, work, f"Quy trình #{instance_id}")] += 1
     delivered: Counter[str] = Counter()
     for message_id in messages.pending_ids(session):
         if stop is not None and stop.is_set():
             break
         send = lambda: deliver_message(session, message_id)  # noqa: B023, E731
-        delivered[run_once(session, send, f"Thông điệp #{message_id}")] += 1
+        with tenancy.scoped(session, _owner(session, BpmnMessage, message_id)):
+            delivered[run_once(session, send, f"Thông điệp #{message_id}")] += 1
     sent = mail_delivery.deliver_configured(session, moment).mails if mail else 0
     return TickResult(
         due_instances=len(visited),

@@ -7,7 +7,7 @@ from flask import flash, g, jsonify, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import UserMixin, current_user
 
-from engine.core import accounts, clock
+from engine.core import accounts, clock, tenancy
 from engine.core.accounts import Identity
 from engine.core.permissions import Actor
 from web.database import db_session
@@ -41,9 +41,11 @@ def load_user(session_id: str) -> SessionUser | None:
     user_id, _, print_ = session_id.partition(".")
     if not user_id.isdigit():
         return None
-    identity = accounts.identity(db_session(), int(user_id))
+    session = db_session()
+    identity = accounts.identity(session, int(user_id))
     if identity is None or identity.fingerprint != print_:
         return None
+    tenancy.enter(session, identity.tenant_id)  # the rest of the request sees its tenant only
     return SessionUser(identity)
 
 

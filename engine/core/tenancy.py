@@ -1,0 +1,114 @@
+"""Which tenant a session works for, enforced in one place.
+
+A session is either *scoped* to one tenant — a web request once its user is known, the tick
+while it fires one tenant's instance — or *system*: the CLI, migrations, the tick between
+instances. In a scoped session:
+
+- every ORM statement (select, update, delete; relationship and lazy loads included) sees
+  only the tenant's rows of every `TenantOwned` model: `_restrict` adds the criterion, so no
+  route, view or query can forget it;
+- new rows are written for the tenant, and a row of another tenant is refused at flush;
+- on PostgreSQL, each transaction carries the tenant in the `plancascade.tenant` setting,
+  which the row-level-security policies of migration 0011 check a second time, whatever
+  the SQL (a Core statement or text() included).
+
+Reading across tenants (the Ministry's roll-ups) is explicit: `across_tenants`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Connection, event, text
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+
+from engine.core.errors import PermissionDeniedError
+from models import Base, TenantOwned
+
+SCOPE = "tenancy.scope"  # session.info: the tenant id the session works for (absent: system)
+SETTING = "plancascade.tenant"  # PostgreSQL setting the row-level-security policies read
+SYSTEM = "*"
+OWNED_TABLES = tuple(sorted(
+    t.name for t in Base.metadata.sorted_tables if "tenant_id" in t.c))
+
+
+class TenantViolation(PermissionDeniedError):
+    """A scoped session tried to write a row of another tenant."""
+
+
+def current(session: Session) -> int | None:
+    """Return the tenant `session` is scoped to, or None for the system."""
+    tenant: int | None = session.info.get(SCOPE)
+    return tenant
+
+
+def enter(session: Session, tenant_id: int | None) -> None:
+    """Scope `session` to `tenant_id` (None: the system) from now on, the running
+    transaction included."""
+    if tenant_id is None:
+        session.info.pop(SCOPE, None)
+    else:
+        session.info[SCOPE] = int(tenant_id)
+    if session.in_transaction():
+        _apply_setting(session.connection(), tenant_id)
+
+
+@contextmanager
+def scoped(session: Session, tenant_id: int | None) -> Iterator[Session]:
+    """Work for `tenant_id` inside the block, then go back to the previous scope."""
+    previous = current(session)
+    enter(session, tenant_id)
+    try:
+        yield session
+    finally:
+        enter(session, previous)
+
+
+@contextmanager
+def across_tenants(session: Session) -> Iterator[Session]:
+    """Read every tenant's rows inside the block (the Ministry's roll-ups: only counts and
+    what the provinces sent it leave such a block)."""
+    with scoped(session, None):
+        yield session
+
+
+def _apply_setting(connection: Connection, tenant_id: int | None) -> None:
+    if connection.dialect.name == "postgresql":
+        value = SYSTEM if tenant_id is None else str(tenant_id)
+        connection.execute(text("SELECT set_config(:name, :value, true)"),
+                           {"name": SETTING, "value": value})
+
+
+def _after_begin(session: Session, _transaction: Any, connection: Connection) -> None:
+    _apply_setting(connection, current(session))
+
+
+def _restrict(state: ORMExecuteState) -> None:
+    tenant = current(state.session)
+    if tenant is None or state.is_column_load or state.is_relationship_load:
+        return
+    if state.is_select or state.is_update or state.is_delete:
+        state.statement = state.statement.options(with_loader_criteria(
+            TenantOwned, lambda cls: cls.tenant_id == tenant, include_aliases=True))
+
+
+def _stamp(session: Session, _context: Any, _instances: Any) -> None:
+    tenant = current(session)
+    if tenant is None:
+        return
+    for obj in session.new:
+        if isinstance(obj, TenantOwned):
+            if obj.tenant_id is None:
+                obj.tenant_id = tenant
+            elif obj.tenant_id != tenant:
+                raise TenantViolation("Không được ghi dữ liệu của đơn vị thuộc tỉnh khác.")
+
+
+def install(target: Any = Session) -> None:
+    """Enforce tenancy on every session made from `target` (the Session class: all)."""
+    for name, listener in (("after_begin", _after_begin), ("do_orm_execute", _restrict),
+                           ("before_flush", _stamp)):
+        if not event.contains(target, name, listener):
+            event.listen(target, name, listener)
