@@ -44,6 +44,12 @@ def cmd_init(args: argparse.Namespace) -> int:
             from engine.demo import install as demo
 
             result = demo.load(session)
+            if args.national:  # the Ministry and the other provinces around the Sơn La demo
+                from engine.demo import national
+
+                if args.now:  # the demo's load put the clock back
+                    clock.set_now(args.now)
+                result["national"] = national.load(session)
             print(json.dumps(result, ensure_ascii=False))
         else:
             definitions.deploy_builtin(session)
@@ -355,6 +361,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_first_run(sub)
     init = sub.add_parser("init", help="tạo/nâng cấp cơ sở dữ liệu")
     init.add_argument("--demo", action="store_true", help="nạp dữ liệu mẫu năm 2026")
+    init.add_argument("--national", action="store_true",
+                      help="cùng --demo: thêm Bộ KHCN và 33 tỉnh mô phỏng (toàn quốc)")
     init.add_argument("--now", help="đồng hồ giả lập (ISO)")
     init.set_defaults(func=cmd_init)
     sub.add_parser("rebuild-status", help="tính lại bảng trạng thái các giai đoạn").set_defaults(

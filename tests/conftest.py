@@ -115,6 +115,18 @@ class Templates:
             self._drop_quietly(self._pg_name(f"t{self.copies - 1}"))
         return self._pg_engine(name)
 
+    def migrated(self, suffix: str) -> Engine:
+        """Return an engine on a new PostgreSQL database whose schema the migrations built
+        (row-level-security policies included, which create_all does not make)."""
+        from engine.core import schema
+
+        name = self._pg_name(suffix)
+        self._pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self._pg_admin(f'CREATE DATABASE "{name}"')
+        engine = self._pg_engine(name)
+        schema.upgrade(engine)
+        return engine
+
     def _drop_quietly(self, name: str) -> None:
         try:
             self._pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -14,12 +14,13 @@ from engine.processes import tasks
 from models import PROVINCE_WIDE_ROLES, HumanTask, HumanTaskStatus, User
 
 
-def bot_user(session: Session, unit_id: int) -> User:
-    """Return the system user scripted actions are recorded under (created once)."""
-    user = session.scalars(select(User).where(User.username == BOT_USERNAME)).first()
+def bot_user(session: Session, unit_id: int, username: str = BOT_USERNAME) -> User:
+    """Return the system user scripted actions are recorded under (created once; another
+    province than the installation's own has its own, `username`)."""
+    user = session.scalars(select(User).where(User.username == username)).first()
     if user is None:
         user = User(
-            username=BOT_USERNAME,
+            username=username,
             full_name="Tác nhân mô phỏng",
             password_hash="!",
             unit_id=unit_id,

@@ -7,7 +7,8 @@ writes every notice and queues its mails; `mail_delivery` sends them.
 
 May import: `engine.core`, `engine.workflow`, `engine.domain`, `models`.
 
-Modules: cascade, decision_notices, effects, lifecycle, mail_delivery, messages,
+Modules: cascade, decision_notices, effects, guidance (the Ministry's guidance to provinces),
+lifecycle, mail_delivery, messages,
 notice_reads (each user's notices marked read), outbox, plan_withdrawal, reminders, tasks,
 timers.
 """

@@ -7,8 +7,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from engine.core import audit, calendars
-from engine.domain import aggregation, regimes, rounds
-from engine.processes import cascade, lifecycle
+from engine.domain import aggregation, levels, regimes, rounds
+from engine.processes import cascade, guidance, lifecycle
 from models import Plan
 
 
@@ -28,6 +28,10 @@ def _apply(session: Session, item: lifecycle.Pending) -> None:
     plan = session.get(Plan, item.plan_id)
     assert plan is not None
     effects, actor_id = item.effects, item.actor_id
+    if levels.is_national(session, plan):  # the Ministry's plan goes to provinces, not units
+        if effects.cascades:
+            guidance.cascade_to_provinces(session, plan, actor_id)
+        return
     for process_key, round_key in effects.cascades:
         cascade.run(session, plan.id, process_key, round_key=round_key, actor_id=actor_id)
     for round_key in effects.aggregations:

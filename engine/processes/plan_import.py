@@ -103,19 +103,23 @@ def copy_plan(session: Session, source_id: int, year: int, actor_id: int | None)
         state = "đã được ban hành" if taken.status == PlanStatus.ISSUED else "đang soạn thảo"
         raise ConflictError(f"Năm {year} đã có kế hoạch {state}")
     province = _province(session)
+    plan = derive(session, source, year, source.title.replace(str(source.year), str(year)))
+    audit.record(session, "plan.copied", actor_id=actor_id, plan_id=plan.id, source=source.id)
+    start(session, plan, province, actor_id)
+    return plan
+
+
+def derive(session: Session, source: Plan, year: int, title: str) -> Plan:
+    """Add a draft plan of `year` with the rows of `source` (its KPIs, tasks and templates,
+    the deadline moved to the same day of `year`, no decision yet)."""
     shift = year - source.year
     plan = _new_plan(
-        year,
-        source.title.replace(str(source.year), str(year)),
-        _same_day(source.adoption_due_date, source.adoption_due_date.year + shift),
-    )
+        year, title, _same_day(source.adoption_due_date, source.adoption_due_date.year + shift))
     plan.target_kinds = list(source.target_kinds)
     plan.reminder_days_before, plan.grace_days = source.reminder_days_before, source.grace_days
     session.add(plan)
     _copy_rows(source, plan)
     session.flush()
-    audit.record(session, "plan.copied", actor_id=actor_id, plan_id=plan.id, source=source.id)
-    start(session, plan, province, actor_id)
     return plan
 
 

@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from engine.core import clock
-from engine.core.labels import STAGE_STATUS_LABELS
+from engine.core.labels import STAGE_STATUS_LABELS, round_label
 from engine.core.permissions import may_decide_extension, may_supervise
 from engine.documents import kpi_workbook, late_workbook, matrix_workbook
-from engine.queries import dashboard, supervision
+from engine.domain import levels
+from engine.queries import dashboard, national, supervision
 from models import Plan
 from web.auth.identity import current_actor
 from web.database import db_session
@@ -54,7 +55,10 @@ def _common(plan: Plan) -> dict[str, Any]:
 
 @bp.get("")
 def show_matrix() -> ResponseReturnValue:
-    """Show the matrix of units × stages, filtered by kind, status and name."""
+    """Show the matrix of units × stages, filtered by kind, status and name (the Ministry:
+    its view by province)."""
+    if levels.is_nation(db_session(), current_user.identity.tenant_id):
+        return redirect(url_for("supervision.show_national"))
     plan = _plan()
     args = request.args
     page = dashboard.matrix_page(db_session(), plan, kind=args.get("kind"),
@@ -63,6 +67,23 @@ def show_matrix() -> ResponseReturnValue:
     kind, status = dashboard.clean_filters(args.get("kind"), args.get("status"))
     return render_template("supervision/matrix.html", page=page, kind=kind, status=status,
                            q=(args.get("q") or "").strip()[:100], **_common(plan))
+
+
+@bp.get("/national")
+def show_national() -> ResponseReturnValue:
+    """Show the Ministry each province's roll-up of its guidance and the late list by province."""
+    session = db_session()
+    if not levels.is_nation(session, current_user.identity.tenant_id):
+        abort(404)
+    view = national.view(session, national.guidance_of(session, id_arg("plan")), clock.today())
+    today = clock.today()
+    due = view.guidance.adoption_due_date
+    return render_template(
+        "supervision/national.html", view=view, today=today,
+        issued=sum(r.plan_status == "issued" for r in view.provinces),
+        plan_late=sum(r.plan_late(due, today) for r in view.provinces),
+        status_heads=[(s.value, STAGE_STATUS_LABELS[s.value]) for s in national.SHOWN],
+        round_label=round_label)
 
 
 @bp.get("/late")

@@ -1,0 +1,1 @@
+"""Tests of the national cascade and of tenant isolation."""

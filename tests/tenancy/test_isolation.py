@@ -1,0 +1,142 @@
+"""No province reads or writes another's rows, whatever the route; the Ministry sees roll-ups
+only; a scoped session refuses to write another tenant's row; on PostgreSQL, row-level
+security hides other tenants' rows from any SQL of a scoped session."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Engine, select, text
+from sqlalchemy.orm import Session
+
+from engine.core import tenancy
+from engine.core.db import make_session_factory
+from models import HumanTask, HumanTaskStatus, ProcessInstance, Tenant, Unit, User
+from tests.conftest import Templates
+from tests.tenancy.national_state import nation_db  # noqa: F401  (fixture)
+from tests.web.conftest import _dispose, login, make_app
+
+SON_LA_STAFF, LAI_CHAU_STAFF = "skhcn.staff", "lai-chau.skhcn.staff"
+
+
+@pytest.fixture
+def app(nation_db: Engine) -> Iterator[Flask]:  # noqa: F811
+    application = make_app(nation_db)
+    yield application
+    _dispose(application)
+
+
+@pytest.fixture
+def as_user(app: Flask) -> Callable[[str], FlaskClient]:
+    def make(username: str) -> FlaskClient:
+        client = app.test_client()
+        assert login(client, username).status_code == 302
+        return client
+    return make
+
+
+def rows_of(session: Session, code: str) -> dict[str, list[str]]:
+    """Return one unit, instance and ready task of province `code` as URLs to try."""
+    tenant_id = session.scalars(select(Tenant.id).where(Tenant.code == code)).one()
+    unit = session.scalars(select(Unit).where(Unit.tenant_id == tenant_id,
+                                              Unit.kind == "commune").order_by(Unit.id)).first()
+    instance = session.scalars(select(ProcessInstance.id).where(
+        ProcessInstance.tenant_id == tenant_id).order_by(ProcessInstance.id)).first()
+    task = session.scalars(select(HumanTask.id).where(HumanTask.tenant_id == tenant_id)
+                           .order_by(HumanTask.status != HumanTaskStatus.READY,
+                                     HumanTask.id.desc())).first()  # a ready one if any
+    assert unit is not None and instance is not None and task is not None
+    return {"get": [f"/units/{unit.code}", f"/instances/{instance}",
+                    f"/instances/{instance}/diagram", f"/tasks/{task}", f"/api/tasks/{task}"],
+            "post": [f"/tasks/{task}", f"/api/tasks/{task}/complete", f"/tasks/{task}/claim"]}
+
+
+@pytest.mark.parametrize(("reader", "owner"), [
+    (SON_LA_STAFF, "lai-chau"), (LAI_CHAU_STAFF, "son-la"), ("bo.staff", "son-la"),
+    ("bo.staff", "lai-chau"), ("lai-chau.xa-001.staff", "son-la"), ("muong-la.staff", "lai-chau"),
+])
+def test_no_route_reads_or_writes_another_province(
+    nation_db: Engine, as_user: Callable[[str], FlaskClient], reader: str, owner: str,  # noqa: F811
+) -> None:
+    with make_session_factory(nation_db)() as session:
+        urls = rows_of(session, owner)
+    client = as_user(reader)
+    for url in urls["get"]:
+        assert client.get(url).status_code == 404, (reader, url)
+    for url in urls["post"]:
+        response = client.post(url, json={}) if url.startswith("/api/") else client.post(url)
+        assert response.status_code == 404, (reader, url)
+
+
+def test_lists_and_the_api_show_only_the_own_province(
+    as_user: Callable[[str], FlaskClient]
+) -> None:
+    lai_chau = as_user(LAI_CHAU_STAFF)
+    units = lai_chau.get("/api/units").get_json()
+    names = [u["name"] for u in (units["items"] if isinstance(units, dict) else units)]
+    assert names and all("Sơn La" not in n and n != "Xã Mường La" for n in names)
+    status = lai_chau.get("/api/status?per_page=200").get_json()
+    assert status["total"] == 18
+    son_la = as_user(SON_LA_STAFF).get("/api/status?per_page=200").get_json()
+    assert son_la["total"] == 20
+    assert "Xã mô phỏng" not in as_user(SON_LA_STAFF).get("/supervision").get_data(as_text=True)
+
+
+def test_a_province_admin_administers_only_its_province(
+    as_user: Callable[[str], FlaskClient]
+) -> None:
+    page = as_user("lai-chau.admin").get("/admin/users?per_page=200").get_data(as_text=True)
+    assert "lai-chau.xa-001.staff" in page and "muong-la.staff" not in page
+    assert "skhcn.staff" not in page.replace("lai-chau.skhcn.staff", "")
+
+
+def test_the_ministry_sees_the_provinces_rolled_up(as_user: Callable[[str], FlaskClient]) -> None:
+    client = as_user("bo.staff")
+    response = client.get("/supervision")
+    assert response.status_code == 302 and response.location.endswith("/supervision/national")
+    page = client.get("/supervision/national").get_data(as_text=True)
+    for text_ in ("Tỉnh Sơn La", "Tỉnh Lai Châu", "Tỉnh Điện Biên", "45/QĐ-UBND",
+                  "Danh sách chậm theo tỉnh", "kế hoạch của tỉnh chậm ban hành"):
+        assert text_ in page
+    assert "Xã Mường La" not in page and "Xã mô phỏng" not in page  # no unit of a province
+    assert as_user(SON_LA_STAFF).get("/supervision/national").status_code == 404
+
+
+def test_a_scoped_session_refuses_another_tenants_row(nation_db: Engine) -> None:  # noqa: F811
+    with make_session_factory(nation_db)() as session:
+        other = session.scalars(select(Tenant.id).where(Tenant.code == "son-la")).one()
+        mine = session.scalars(select(Tenant.id).where(Tenant.code == "lai-chau")).one()
+        tenancy.enter(session, mine)
+        assert session.scalars(select(User).where(User.username == SON_LA_STAFF)).first() is None
+        session.add(Unit(code="x", name="Xã lạ", kind="commune", tenant_id=other))
+        with pytest.raises(tenancy.TenantViolation):
+            session.flush()
+
+
+def test_row_level_security_hides_other_tenants_from_any_sql(
+    templates: Templates, tmp_path: object
+) -> None:
+    if templates.url is None:
+        pytest.skip("row-level security is PostgreSQL's (TEST_DATABASE_URL)")
+    engine = templates.migrated("rls")  # the schema the migrations build, policies included
+    try:
+        with make_session_factory(engine)() as session:
+            session.add(Tenant(id=2, code="khac", name="Tỉnh khác"))
+            session.flush()
+            session.add_all([Unit(code="a", name="Xã A", kind="commune", tenant_id=1),
+                             Unit(code="b", name="Xã B", kind="commune", tenant_id=2)])
+            session.commit()
+            tenancy.enter(session, 2)
+            assert session.execute(text("SELECT code FROM unit")).scalars().all() == ["b"]
+            assert session.execute(text("UPDATE unit SET name = 'x' WHERE code = 'a'")
+                                   ).rowcount == 0  # type: ignore[attr-defined]
+            with pytest.raises(Exception, match="row-level security"):
+                session.execute(text("INSERT INTO unit (code, name, kind, active, tenant_id) "
+                                     "VALUES ('c', 'Xã C', 'commune', true, 1)"))
+            session.rollback()
+            tenancy.enter(session, None)
+            assert sorted(session.execute(text("SELECT code FROM unit")).scalars()) == ["a", "b"]
+    finally:
+        engine.dispose()
