@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, false, or_, select
 from sqlalchemy.orm import Session
 
 from engine.core.errors import NotFoundError, PermissionDeniedError
@@ -99,24 +99,27 @@ def actor_for(session: Session, user: User, today: date) -> Actor:
 
 def holders(session: Session, role: str, unit_id: int, today: date) -> list[User]:
     """Return the active users who may act as `role` in `unit_id` today: those who hold it
-    (anywhere, for a province-wide role) and their substitutes (the notice's readers)."""
-    query = select(User).join(RoleMembership).where(RoleMembership.role == role, User.active)
+    (anywhere, for a province-wide role), then their substitutes (the notice's readers).
+
+    One query says what `can_act(actor_for(user, today), role, unit_id)` says of each user (a
+    holder's own grant; an active absent holder's, through a substitution of today), so no
+    user's grants are loaded one by one."""
+    direct = select(RoleMembership.user_id).join(User).where(
+        RoleMembership.role == role, User.active)
     if not acts_province_wide(role):
-        query = query.where(User.unit_id == unit_id)
-    direct = list(session.scalars(query.order_by(User.id)))
-    substitutes = session.scalars(
-        select(User)
-        .join(Substitution, Substitution.substitute_user_id == User.id)
-        .where(
-            Substitution.absent_user_id.in_([u.id for u in direct]),
-            Substitution.starts_on <= today,
-            Substitution.ends_on >= today,
-            User.active,
-        )
-        .order_by(User.id)
+        direct = direct.where(User.unit_id == unit_id)
+    substitutes = select(Substitution.substitute_user_id).where(
+        Substitution.absent_user_id.in_(direct),
+        Substitution.starts_on <= today,
+        Substitution.ends_on >= today,
     )
-    candidates = dict.fromkeys([*direct, *substitutes])
-    return [u for u in candidates if can_act(actor_for(session, u, today), role, unit_id)]
+    holds = User.id.in_(direct)
+    query = (
+        select(User)
+        .where(User.active, or_(holds, User.id.in_(substitutes)))
+        .order_by(case((holds, 0), else_=1), User.id)
+    )
+    return list(session.scalars(query))
 
 
 def can_act(actor: Actor, role: str, unit_id: int) -> bool:

@@ -56,21 +56,23 @@ def _bundles_units(notice: Notification) -> bool:
     return len(notice.bundle_units or ()) > 1
 
 
-def links(session: Session, notices: Iterable[Notification]) -> dict[int, str]:
-    """Return the path each notice leads to, by notice id (one query for the instances' units,
-    one for their ready tasks)."""
+def links(
+    session: Session, notices: Iterable[Notification], known: Iterable[ProcessInstance] = ()
+) -> dict[int, str]:
+    """Return the path each notice leads to, by notice id (one query for the instances' units
+    not in `known`, one for their ready tasks)."""
     notices = list(notices)
     instance_ids = {
         n.instance_id for n in notices if n.instance_id is not None and not _bundles_units(n)
     }
-    units: dict[int, int] = {}
-    if instance_ids:
+    units = {i.id: i.unit_id for i in known if i.id in instance_ids}
+    if instance_ids - units.keys():
         rows = session.execute(
             select(ProcessInstance.id, ProcessInstance.unit_id).where(
-                ProcessInstance.id.in_(instance_ids)
+                ProcessInstance.id.in_(instance_ids - units.keys())
             )
         )
-        units = {instance_id: unit_id for instance_id, unit_id in rows}
+        units.update({instance_id: unit_id for instance_id, unit_id in rows})
     tasks = _ready_tasks(
         session, {(n.instance_id, n.recipient_role) for n in notices if n.instance_id in units}
     )
@@ -90,6 +92,6 @@ def links(session: Session, notices: Iterable[Notification]) -> dict[int, str]:
     return result
 
 
-def link(session: Session, notice: Notification) -> str:
-    """Return the path one notice leads to."""
-    return links(session, [notice])[notice.id]
+def link(session: Session, notice: Notification, instance: ProcessInstance | None = None) -> str:
+    """Return the path one notice leads to (`instance`: its instance, when the caller has it)."""
+    return links(session, [notice], () if instance is None else (instance,))[notice.id]

@@ -41,6 +41,15 @@ PENDING = "stage_projection.units"  # session.info: {plan_id: {unit_id, ...}}
 REBUILD = "stage_projection.plans"  # session.info: {plan_id, ...}; None in it: every plan
 PLAN_FIELDS = ("settings", "adoption_due_date", "target_kinds", "status")
 UNIT_FIELDS = ("kind", "active")
+# what `_Records.load` reads of each record: a row flushed with none of these changed (an
+# instance's state saved, a plan's content adapted) leaves the projection as it was
+RECORD_FIELDS: dict[type, tuple[str, ...]] = {
+    UnitPlan: ("plan_id", "unit_id", "due_date", "submitted_at"),
+    Report: ("plan_id", "unit_id", "round_key", "due_date", "submitted_at"),
+    Inspection: ("plan_id", "unit_id", "due_date", "signed_at", "remediation_required",
+                 "remediation_due", "remediation_submitted_at"),
+    ProcessInstance: ("plan_id", "unit_id", "process_key", "round_key"),
+}
 FACT_FIELDS = (
     "process_key", "round_key", "instance_id", "recorded", "started", "due", "submitted_at",
     "late",
@@ -199,13 +208,25 @@ def _changed(obj: Any, fields: tuple[str, ...]) -> bool:
     return bool(state.pending) or any(state.attrs[f].history.has_changes() for f in fields)
 
 
+def _record_changed(obj: Any) -> bool | None:
+    """Tell whether a stage record changed what the projection reads of it (None: `obj` is not
+    a stage record)."""
+    for kind, fields in RECORD_FIELDS.items():
+        if isinstance(obj, kind):
+            return _changed(obj, fields)
+    return None
+
+
 def _collect(session: Session, _context: UOWTransaction) -> None:
     """after_flush: note the plans and units whose projection rows may have changed."""
     pending: dict[int, set[int]] = session.info.setdefault(PENDING, defaultdict(set))
     plans: set[int | None] = session.info.setdefault(REBUILD, set())
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, UnitPlan | Report | Inspection | ProcessInstance):
-            pending[obj.plan_id].add(obj.unit_id)
+    deleted = session.deleted
+    for obj in (*session.new, *session.dirty, *deleted):
+        record = _record_changed(obj)
+        if record is not None:
+            if record or obj in deleted:
+                pending[obj.plan_id].add(obj.unit_id)
         elif isinstance(obj, AdhocRequest):
             plans.add(obj.plan_id)
         elif isinstance(obj, Plan) and _changed(obj, PLAN_FIELDS):

@@ -18,14 +18,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.core import clock, notice_texts
 from engine.core.permissions import Actor, acts_province_wide
 from engine.domain import extensions
 from engine.processes import outbox
-from models import HumanTask, HumanTaskStatus, ProcessInstance, Unit
+from models import HumanTask, ProcessInstance, Unit
 
 # (form key, decision) → (notice kind, roles notified in the instance's unit).
 DECISION_NOTICES: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
@@ -55,30 +54,15 @@ def return_of(task: HumanTask, data: Mapping[str, Any]) -> Return | None:
     return Return(task.role, str(data.get("comments") or ""))
 
 
-def ready_ids(session: Session, instance: ProcessInstance) -> set[int]:
-    """Return the ids of the instance's ready user tasks (taken before it runs)."""
-    return set(
-        session.scalars(
-            select(HumanTask.id).where(
-                HumanTask.instance_id == instance.id, HumanTask.status == HumanTaskStatus.READY
-            )
-        )
-    )
-
-
 def announce_tasks(
-    session: Session, instance: ProcessInstance, before: set[int], returned: Return | None
+    session: Session, instance: ProcessInstance, ready: list[HumanTask], returned: Return | None
 ) -> None:
-    """Notify each role that has a task ready now but not in `before`: `returned` when the run
-    followed a return for revision, else `new_task`."""
+    """Notify each role that has a task in `ready` (the tasks that became ready in the run, in
+    the order of their ids): `returned` when the run followed a return for revision, else
+    `new_task`."""
     arrived: dict[str, HumanTask] = {}
-    for task in session.scalars(
-        select(HumanTask)
-        .where(HumanTask.instance_id == instance.id, HumanTask.status == HumanTaskStatus.READY)
-        .order_by(HumanTask.id)
-    ):
-        if task.id not in before:
-            arrived.setdefault(task.role, task)
+    for task in ready:
+        arrived.setdefault(task.role, task)
     if not arrived:
         return
     unit = session.get_one(Unit, instance.unit_id)

@@ -61,13 +61,12 @@ def advance(
 
     `fresh` marks an instance created in this transaction: it has no projection rows yet.
     """
-    before = set() if fresh else decision_notices.ready_ids(session, instance)
     effects = runtime.run(session, instance, workflow)
     reminders.send(session, instance, effects)
     if effects.cascades or effects.aggregations or effects.inspections or effects.rounds:
         pending(session).append(Pending(instance.id, instance.plan_id, actor_id, effects))
-    runtime.save(session, instance, workflow, fresh=fresh)
-    decision_notices.announce_tasks(session, instance, before, returned)
+    arrived = runtime.save(session, instance, workflow, fresh=fresh)
+    decision_notices.announce_tasks(session, instance, arrived, returned)
     return effects
 
 

@@ -133,7 +133,7 @@ def enqueue(
     if not readers:
         return []
     subject = _subject(session, notice, instance)
-    link = notice_links.link(session, notice)
+    link = notice_links.link(session, notice, instance)
     digest_day = None
     if may_wait_for_digest(notice.kind) and any(u.mail_mode == MailMode.DIGEST for u in readers):
         digest_day = _digest_day(session, moment)

@@ -60,14 +60,24 @@ class FormDefinition:
         return dict(data)
 
 
-def non_finite_errors(
-    data: Any, schema: Mapping[str, Any] | None = None, path: str = ""
-) -> dict[str, str]:
+def non_finite_errors(data: Any, schema: Mapping[str, Any] | None = None) -> dict[str, str]:
     """Return a message for each NaN or infinite number in `data`, keyed by its field path.
 
     Python's json reads `NaN` and `Infinity`, and they pass `minimum`/`maximum` (every
     comparison with NaN is false); JSON itself has no such values, so none is ever stored.
+    The common case, JSON data with none, is told by the C encoder without walking it.
     """
+    try:
+        json.dumps(data, allow_nan=False)
+        return {}
+    except (ValueError, TypeError):
+        return _non_finite_walk(data, schema)
+
+
+def _non_finite_walk(
+    data: Any, schema: Mapping[str, Any] | None = None, path: str = ""
+) -> dict[str, str]:
+    """Walk `data` for `non_finite_errors`, with the schema of each field for its message."""
     schema = schema or {}
     if isinstance(data, float) and not math.isfinite(data):
         return {path or "_form": _finite_message(schema)}
@@ -77,12 +87,12 @@ def non_finite_errors(
         extra = schema.get("additionalProperties")
         for key, value in data.items():
             sub = props.get(key, extra if isinstance(extra, Mapping) else {})
-            errors.update(non_finite_errors(value, sub, f"{path}.{key}" if path else str(key)))
+            errors.update(_non_finite_walk(value, sub, f"{path}.{key}" if path else str(key)))
     elif isinstance(data, list):
         items = schema.get("items")
         for index, value in enumerate(data):
             sub = items if isinstance(items, Mapping) else {}
-            errors.update(non_finite_errors(value, sub, f"{path}.{index}" if path else str(index)))
+            errors.update(_non_finite_walk(value, sub, f"{path}.{index}" if path else str(index)))
     return errors
 
 

@@ -125,8 +125,9 @@ def run(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow) -> 
 
 def save(
     session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, *, fresh: bool = False
-) -> None:
-    """Persist state, human tasks, timers and status; flush so a stale version fails now."""
+) -> list[HumanTask]:
+    """Persist state, human tasks, timers and status; flush so a stale version fails now.
+    Return the `human_task` rows of the tasks that became ready (in the order of their ids)."""
     instance.state = dump_state(workflow)
     if workflow.is_completed() and instance.status == InstanceStatus.RUNNING:
         instance.status = InstanceStatus.COMPLETED
@@ -135,11 +136,12 @@ def save(
             session, "instance.completed", instance_id=instance.id, unit_id=instance.unit_id
         )
     with session.no_autoflush:  # one flush at the end instead of one per query
-        _project_human_tasks(session, instance, workflow, fresh)
+        arrived = _project_human_tasks(session, instance, workflow, fresh)
         _index_timers(session, instance, workflow, fresh)
         message_index.collect_thrown(session, instance, workflow)
         message_index.index_subscriptions(session, instance, workflow, fresh)
     session.flush()
+    return arrived
 
 
 def _task_title(task: SpiffTask) -> str:
@@ -167,8 +169,9 @@ def _follow_spec(row: HumanTask, task: SpiffTask) -> None:
 
 def _project_human_tasks(
     session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, fresh: bool
-) -> None:
-    """Make the READY rows of `human_task` mirror the workflow's ready user tasks."""
+) -> list[HumanTask]:
+    """Make the READY rows of `human_task` mirror the workflow's ready user tasks; return the
+    rows added (flushed in the order added, so in the order of their ids)."""
     ready = {str(t.id): t for t in ready_user_tasks(workflow)}
     if instance.status != InstanceStatus.RUNNING:
         ready = {}
@@ -185,11 +188,12 @@ def _project_human_tasks(
         if spiff_id not in ready and row.status == HumanTaskStatus.READY:
             row.status = HumanTaskStatus.CANCELLED
             row.completed_at = clock.now()
+    added = []
     for spiff_id, task in ready.items():
         if spiff_id in existing:
             _follow_spec(existing[spiff_id], task)
             continue
-        session.add(
+        added.append(
             HumanTask(
                 instance_id=instance.id,
                 spiff_task_id=spiff_id,
@@ -204,6 +208,8 @@ def _project_human_tasks(
                 created_at=clock.now(),
             )
         )
+    session.add_all(added)
+    return added
 
 
 def _due_at(value: Any) -> datetime | None:
