@@ -24,3 +24,11 @@ def provinces_of(session: Session, nation_id: int) -> list[Tenant]:
     return list(session.scalars(
         select(Tenant).where(Tenant.parent_id == nation_id, Tenant.level == TenantLevel.PROVINCE)
         .order_by(Tenant.name)))
+
+
+def edits_shared_definitions(session: Session, tenant_id: int) -> bool:
+    """Tell whether `tenant_id`'s administrators may change what every tenant shares (the
+    process definitions): the top of the tree — a province alone, or the Ministry — may; a
+    province under a Ministry runs the definitions the Ministry deploys."""
+    tenant = session.get(Tenant, tenant_id)
+    return tenant is None or tenant.parent_id is None

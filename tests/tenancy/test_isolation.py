@@ -140,3 +140,17 @@ def test_row_level_security_hides_other_tenants_from_any_sql(
             assert sorted(session.execute(text("SELECT code FROM unit")).scalars()) == ["a", "b"]
     finally:
         engine.dispose()
+
+
+def test_only_the_ministry_changes_the_shared_processes(
+    as_user: Callable[[str], FlaskClient]
+) -> None:
+    province = as_user("lai-chau.admin")
+    assert province.get("/admin/processes").status_code == 200  # reading is allowed
+    for url in ("/admin/processes/unit_plan/validate", "/admin/processes/unit_plan/deploy",
+                "/admin/processes/unit_plan/draft"):
+        response = province.post(url)
+        assert response.status_code == 403, url
+        assert "Quy trình dùng chung do Bộ quản lý" in response.get_data(as_text=True)
+    ministry = as_user("bo.admin").post("/admin/processes/unit_plan/validate")
+    assert ministry.status_code != 403

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from engine.core.errors import PermissionDeniedError
 from engine.core.permissions import may_administer
+from engine.domain import levels
 from web.auth.identity import current_actor
+from web.database import db_session
 from web.extensions import login_manager
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+# what changes the process definitions every tenant shares (only the top tenant's admins)
+SHARED_WRITES = frozenset({"admin.upload_definition", "admin.save_draft", "admin.discard_draft",
+                           "admin.validate_process", "admin.deploy_process"})
 
 
 @bp.before_request
@@ -23,6 +29,11 @@ def require_admin() -> ResponseReturnValue | None:
         return login_manager.unauthorized()  # type: ignore[no-any-return]
     if not may_administer(current_actor()):
         abort(404)
+    if request.method == "POST" and request.endpoint in SHARED_WRITES and not (
+            levels.edits_shared_definitions(db_session(), current_user.identity.tenant_id)):
+        raise PermissionDeniedError(
+            "Quy trình dùng chung do Bộ quản lý; quản trị viên của tỉnh không sửa hay triển khai "
+            "được quy trình.")
     return None
 
 
