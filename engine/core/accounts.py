@@ -66,11 +66,9 @@ def _identity(user: User) -> Identity:
 
 
 def _load(session: Session, user_id: int) -> User | None:
-    return session.scalars(
-        select(User)
-        .where(User.id == user_id)
-        .options(selectinload(User.memberships), selectinload(User.unit))
-    ).first()
+    # session.get: a request loads its user once (sign-in check, then the actor), not twice
+    return session.get(User, user_id,
+                       options=[selectinload(User.memberships), selectinload(User.unit)])
 
 
 def identity(session: Session, user_id: int) -> Identity | None:

@@ -17,8 +17,9 @@ def index_subscriptions(
 ) -> None:
     """Replace the instance's subscriptions with the messages it now waits for."""
     if not fresh:
-        session.execute(
+        session.execute(  # "fetch": see runtime._index_timers
             delete(MessageSubscription).where(MessageSubscription.instance_id == instance.id)
+            .execution_options(synchronize_session="fetch")
         )
     if instance.status != InstanceStatus.RUNNING:
         return

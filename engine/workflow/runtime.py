@@ -229,7 +229,10 @@ def _index_timers(
 ) -> None:
     """Replace the instance's rows in the timer index with its current waiting timers."""
     if not fresh:
-        session.execute(delete(Timer).where(Timer.instance_id == instance.id))
+        # "fetch": the rows deleted leave the session by their ids, not by a scan of every
+        # object a long session (the tick, the simulator) holds
+        session.execute(delete(Timer).where(Timer.instance_id == instance.id)
+                        .execution_options(synchronize_session="fetch"))
     if instance.status != InstanceStatus.RUNNING:
         return
     for event in workflow.waiting_events():
