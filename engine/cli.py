@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import getpass
 import json
 import logging
 import os
@@ -14,10 +13,11 @@ import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
+from engine.admin import setup_commands
 from engine.core import clock
-from engine.core.errors import FieldErrors, PlancascadeError
+from engine.core.errors import PlancascadeError
 
 
 def _session(url: str | None = None):  # type: ignore[no-untyped-def]
@@ -161,47 +161,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0 if all_ok else 1
 
 
-def read_password(stdin: TextIO | None = None) -> str:
-    """Ask for a password twice on a terminal; otherwise read the first line of standard input."""
-    stream = stdin or sys.stdin
-    if stream.isatty():
-        first = getpass.getpass("Mật khẩu: ")
-        if getpass.getpass("Nhập lại mật khẩu: ") != first:
-            raise FieldErrors({"password": "Hai lần nhập mật khẩu không khớp"})
-        return first
-    return stream.readline().rstrip("\r\n")
-
-
-def _account_command(args: argparse.Namespace) -> int:
-    """create-admin and set-password: read the password, act, print the outcome."""
-    from engine.admin import first_run
-    from engine.core import schema
-
-    engine, session = _session()
-    schema.upgrade(engine)
-    with session:
-        try:
-            password = read_password()
-            if args.command == "create-admin":
-                row = first_run.create_admin(
-                    session, args.username, password, full_name=args.name, unit_code=args.unit
-                )
-                message = f"Đã tạo tài khoản quản trị {row.username} ({row.unit_name})."
-            else:
-                first_run.set_password(session, args.username, password)
-                message = f"Đã đặt mật khẩu cho {args.username.strip()}."
-            session.commit()
-        except FieldErrors as exc:
-            for text in exc.errors.values():
-                print(f"Lỗi: {text}", file=sys.stderr)
-            return 2
-        except PlancascadeError as exc:
-            print(f"Lỗi: {exc.message}", file=sys.stderr)
-            return 2
-    print(message, file=sys.stderr)
-    return 0
-
-
 def _import_workbook(args: argparse.Namespace, act: Callable[[Any, bytes], Any]) -> Any:
     """Read `args.file`, run `act(session, bytes)` and commit; print errors and return None."""
     from engine.core import schema
@@ -216,11 +175,15 @@ def _import_workbook(args: argparse.Namespace, act: Callable[[Any, bytes], Any])
     schema.upgrade(engine)
     with session:
         try:
+            setup_commands.scope(session, args)
             result = act(session, data)
             session.commit()
         except WorkbookRefused as exc:
             for problem in exc.problems:
                 print(f"Lỗi: {problem}", file=sys.stderr)
+            return None
+        except PlancascadeError as exc:  # --tenant names no tenant
+            print(f"Lỗi: {exc.message}", file=sys.stderr)
             return None
     return result
 
@@ -323,21 +286,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _add_first_run(sub: Any) -> None:
-    admin = sub.add_parser("create-admin", help="tạo tài khoản quản trị đầu tiên")
-    admin.add_argument("username")
-    admin.add_argument("--name", default="", help="họ và tên")
-    admin.add_argument("--unit", help="mã đơn vị (mặc định: đơn vị quản trị hệ thống)")
-    admin.set_defaults(func=_account_command)
-    password = sub.add_parser("set-password", help="đặt mật khẩu cho một tài khoản")
-    password.add_argument("username")
-    password.set_defaults(func=_account_command)
+    setup_commands.register(sub)
     units = sub.add_parser("import-units", help="nhập đơn vị và tài khoản từ tệp Excel")
     units.add_argument("file")
     units.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi")
+    units.add_argument("--tenant", help=setup_commands.TENANT_HELP)
     units.set_defaults(func=cmd_import_units)
     plan = sub.add_parser("import-plan", help="nhập kế hoạch của tỉnh từ tệp Excel")
     plan.add_argument("file")
     plan.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi")
+    plan.add_argument("--tenant", help=setup_commands.TENANT_HELP)
     plan.set_defaults(func=cmd_import_plan)
     export = sub.add_parser("export-plan", help="xuất kế hoạch của một năm ra tệp Excel")
     export.add_argument("year", type=int)

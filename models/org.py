@@ -44,9 +44,12 @@ class Unit(TenantOwned, Base):
     """A body that adopts the plan and reports: a sở, a xã/phường, or an internal department."""
 
     __tablename__ = "unit"
+    # a code is unique in its province (two provinces both have "so-tai-chinh"); SQLite
+    # installations, one province each, keep the older unique code of migration 0001
+    __table_args__ = (UniqueConstraint("tenant_id", "code", name="uq_unit_tenant_code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(80), unique=True)
+    code: Mapped[str] = mapped_column(String(80))
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[UnitKind] = mapped_column(String(20), index=True)
     subkind: Mapped[str | None] = mapped_column(String(40))

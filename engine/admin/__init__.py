@@ -5,5 +5,6 @@ May import: `engine.core`, `engine.workflow`, `engine.domain`, `engine.processes
 `engine.queries`, `models`.
 
 Modules: drafts, instance_ops, instance_search, migration, process_versions, substitutions,
-units, users.
+setup_commands (the server administrator's commands: first account, tenants), tenants (the
+Ministry and its provinces), units, users.
 """

@@ -11,7 +11,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.security import generate_password_hash
 
-from engine.core import audit
+from engine.core import accounts, audit
 from engine.core.accounts import (
     BOT_USERNAME,
     MIN_PASSWORD_LENGTH,
@@ -170,8 +170,8 @@ def _check_identity(session: Session, data: UserInput, user: User | None) -> dic
             "gạch ngang hoặc gạch dưới (ví dụ: muong-la.staff)"
         )
     else:
-        other = session.scalars(select(User).where(User.username == data.username)).first()
-        if other is not None and other is not user:
+        other = accounts.username_holder(session, data.username)
+        if other is not None and (user is None or other != user.id):
             errors["username"] = f"Tên đăng nhập '{data.username}' đã tồn tại"
     if not data.full_name:
         errors["full_name"] = "Vui lòng nhập họ và tên"

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from engine.core import audit, clock, login_attempts
+from engine.core import audit, clock, login_attempts, tenancy
 from engine.core.errors import FieldErrors
 from engine.core.labels import role_label
 from engine.core.login_attempts import LockoutPolicy
@@ -63,6 +63,13 @@ def _identity(user: User) -> Identity:
         fingerprint=fingerprint(user.password_hash, user.session_version),
         tenant_id=user.tenant_id,
     )
+
+
+def username_holder(session: Session, username: str) -> int | None:
+    """Return the id of the account named `username` in any tenant: a username signs in
+    nationally, so it is unique across every province (and the Ministry)."""
+    with tenancy.across_tenants(session):
+        return session.scalar(select(User.id).where(User.username == username.strip()))
 
 
 def _load(session: Session, user_id: int) -> User | None:

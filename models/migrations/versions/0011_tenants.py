@@ -60,7 +60,9 @@ def upgrade() -> None:
             op.create_foreign_key(op.f(f'fk_{table}_tenant_id_tenant'), table, 'tenant',
                                   ['tenant_id'], ['id'])
     op.add_column('plan', sa.Column('parent_plan_id', sa.Integer(), nullable=True))
-    if postgres:
+    if postgres:  # a unit's code is unique in its province (SQLite: one province, kept global)
+        op.drop_constraint('uq_unit_code', 'unit', type_='unique')
+        op.create_unique_constraint('uq_unit_tenant_code', 'unit', ['tenant_id', 'code'])
         op.execute("SELECT setval(pg_get_serial_sequence('tenant', 'id'), 1)")
         op.create_foreign_key(op.f('fk_plan_parent_plan_id_plan'), 'plan', 'plan',
                               ['parent_plan_id'], ['id'])
@@ -84,6 +86,8 @@ def downgrade() -> None:
             batch.drop_column('tenant_id')
     if postgres:
         op.drop_constraint(op.f('fk_plan_parent_plan_id_plan'), 'plan', type_='foreignkey')
+        op.drop_constraint('uq_unit_tenant_code', 'unit', type_='unique')
+        op.create_unique_constraint('uq_unit_code', 'unit', ['code'])
     with op.batch_alter_table('plan') as batch:
         batch.drop_column('parent_plan_id')
     op.drop_index(op.f('ix_tenant_parent_id'), table_name='tenant')
