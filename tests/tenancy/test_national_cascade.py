@@ -59,3 +59,36 @@ def test_the_ministry_sees_each_province_rolled_up(nation_db: Engine) -> None:  
         assert rows["Tỉnh Điện Biên"].plan_late(view.guidance.adoption_due_date, clock.today())
         assert not rows["Tỉnh Lai Châu"].plan_late(view.guidance.adoption_due_date, clock.today())
         assert [k for k, _ in rows["Tỉnh Sơn La"].reports] == ["q1"]
+
+
+def test_the_ministry_issues_next_years_guidance_and_every_province_receives_it(
+    nation_db: Engine,  # noqa: F811
+) -> None:
+    from engine.demo.actors import Cast
+    from engine.demo.bootstrap import issue_plan
+    from engine.processes import plan_import
+    from models import HumanTask, ProcessInstance, User
+
+    with make_session_factory(nation_db)() as session:
+        ministry = tenant(session, "bo-khcn")
+        tenancy.enter(session, ministry.id)
+        current = national_view.guidance_of(session)
+        guidance = plan_import.copy_plan(session, current.id, 2027, None)
+        users = {u.username: u.id for u in session.scalars(select(User))}
+        cast = Cast(bot_id=users["bo.admin"], users={("dost_staff", None): users["bo.staff"],
+                                                     ("dost_leader", None): users["bo.leader"]})
+        guidance.decision_number, guidance.decision_date = "6001/BKHCN-CĐSQG", clock.today()
+        issue_plan(session, cast, guidance)
+        session.commit()
+        assert guidance.status == PlanStatus.ISSUED
+        tenancy.enter(session, None)
+        received = {p.tenant_id: p for p in session.scalars(
+            select(Plan).where(Plan.parent_plan_id == guidance.id))}
+        codes = {session.get_one(Tenant, t).code for t in received}
+        assert codes == {"son-la", "lai-chau", "dien-bien"}
+        assert all(p.status == PlanStatus.DRAFT and p.year == 2027 for p in received.values())
+        drafts = session.scalars(select(HumanTask).join(
+            ProcessInstance, ProcessInstance.id == HumanTask.instance_id).where(
+            HumanTask.form_key == "province_plan_draft",
+            ProcessInstance.plan_id.in_([p.id for p in received.values()]))).all()
+        assert {d.tenant_id for d in drafts} == set(received)  # each province's Sở KHCN drafts
