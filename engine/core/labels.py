@@ -182,6 +182,8 @@ AUDIT_ACTION_LABELS: dict[str, str] = {
     "message.delivered": "Nhận thông báo từ quy trình khác",
     "plan.imported": "Nhập kế hoạch từ Excel",
     "plan.copied": "Sao chép kế hoạch năm trước",
+    "guidance.cascaded": "Gửi hướng dẫn của Bộ xuống các tỉnh",
+    "guidance.received": "Tỉnh nhận hướng dẫn của Bộ (dự thảo kế hoạch)",
     "units.imported": "Nhập đơn vị và tài khoản từ Excel",
     # the audit page's other kinds (its "Loại sự kiện" choice)
     "instance.escalated": "Báo cáo cấp trên do chậm trễ",

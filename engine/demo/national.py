@@ -26,8 +26,9 @@ from engine.demo.bootstrap import at, issue_plan, province_unit
 from engine.demo.scripted_year import YearScript
 from engine.demo.seed_data import DEMO_PASSWORD, read_json
 from engine.demo.simulation import play
+from engine.domain import plan_copies
+from engine.processes import effects
 from engine.processes import guidance as guidance_cascade
-from engine.processes import plan_import
 from models import (
     HOME_TENANT_ID,
     PROVINCE_WIDE_ROLES,
@@ -66,6 +67,7 @@ def load(session: Session, *, only: tuple[str, ...] | None = None,
             for item in chosen]
         session.commit()
         cascaded = guidance_cascade.cascade_to_provinces(session, guidance, None)
+        effects.settle(session)
         session.commit()
         played = _play_second_province(session, stop_at)
         return {"provinces": len(provinces) + 1, "received": len(cascaded.received),
@@ -105,7 +107,7 @@ def _guidance(session: Session, nation: Tenant) -> Plan:
     rows = (list(source.kpis), list(source.tasks), list(source.template_tasks))
     assert rows
     with tenancy.scoped(session, nation.id):
-        guidance = plan_import.derive(
+        guidance = plan_copies.derive(
             session, source, source.year,
             f"Hướng dẫn xây dựng kế hoạch chuyển đổi số năm {source.year}")
         guidance.adoption_due_date = PROVINCES_DUE

@@ -9,7 +9,7 @@ May import: `engine.core`, `engine.workflow`, `models`.
 Modules: adhoc, aggregation, deadlines (the one rule for dates users enter: deadlines between
 today and the plan's year end, past facts not in the future), extensions, form_handlers,
 inspections, kpis, levels (the tenant tree: a nation and its provinces), notice_links (where
-a notice leads its reader), plan_layout, plan_rows,
+a notice leads its reader), plan_copies (a plan made from another), plan_layout, plan_rows,
 plan_targets, plan_workbook, province_plans, regime_settings, regimes, reports, rounds,
 stage_projection (the stage-status facts, kept by session events in the transaction that
 changes them), stages (a plan's stages and whom each asks), status, submissions, targets,

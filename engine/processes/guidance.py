@@ -16,8 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.core import audit, tenancy
+from engine.domain import plan_copies
 from engine.domain.levels import provinces_of
-from engine.processes import plan_import
+from engine.processes import lifecycle
 from models import Plan, PlanStatus, Tenant, Unit, UnitKind
 
 
@@ -57,13 +58,16 @@ def _receive(session: Session, guidance: Plan, province: Tenant, actor_id: int |
         result.without_province_unit.append(province.name)
         return
     title = f"Kế hoạch chuyển đổi số năm {guidance.year} của {_lower_first(province.name)}"
-    plan = plan_import.derive(session, guidance, guidance.year, title)
+    plan = plan_copies.derive(session, guidance, guidance.year, title)
     plan.parent_plan_id = guidance.id
     plan.status = PlanStatus.DRAFT
     session.flush()
     audit.record(session, "guidance.received", actor_id=actor_id, plan_id=plan.id,
                  guidance=guidance.id)
-    plan_import.start(session, plan, unit, actor_id)
+    # its draft step opens; what it queues is settled by the caller (effects.settle, whose
+    # queue this runs from, or the national demo)
+    lifecycle.start(session, "province_plan", plan_id=plan.id, unit_id=unit.id,
+                    data={"plan_id": plan.id}, actor_id=actor_id)
     result.received.append(province.name)
 
 

@@ -9,16 +9,14 @@ replaces its rows (the running instance stays); an issued plan is never changed 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.core import audit, clock
+from engine.core import audit
 from engine.core.errors import ConflictError, NotFoundError
 from engine.core.spreadsheets import CellProblem, refuse
-from engine.domain import plan_workbook
+from engine.domain import plan_copies, plan_workbook
 from engine.domain.plan_rows import (
     KPI_FIELDS,
     TASK_FIELDS,
@@ -38,8 +36,6 @@ from models import (
     Unit,
     UnitKind,
 )
-
-DEFAULT_TARGET_KINDS = ["department", "commune"]
 
 
 @dataclass
@@ -70,7 +66,7 @@ def run(session: Session, data: bytes, actor_id: int | None) -> PlanImport:
     plan = _plan_of_year(session, rows.info.year)
     created = plan is None
     if plan is None:
-        plan = _new_plan(rows.info.year, rows.info.title, rows.info.adoption_due)
+        plan = plan_copies.new_plan(rows.info.year, rows.info.title, rows.info.adoption_due)
         session.add(plan)
     _fill(plan, rows)
     session.flush()
@@ -103,23 +99,10 @@ def copy_plan(session: Session, source_id: int, year: int, actor_id: int | None)
         state = "đã được ban hành" if taken.status == PlanStatus.ISSUED else "đang soạn thảo"
         raise ConflictError(f"Năm {year} đã có kế hoạch {state}")
     province = _province(session)
-    plan = derive(session, source, year, source.title.replace(str(source.year), str(year)))
+    title = source.title.replace(str(source.year), str(year))
+    plan = plan_copies.derive(session, source, year, title)
     audit.record(session, "plan.copied", actor_id=actor_id, plan_id=plan.id, source=source.id)
     start(session, plan, province, actor_id)
-    return plan
-
-
-def derive(session: Session, source: Plan, year: int, title: str) -> Plan:
-    """Add a draft plan of `year` with the rows of `source` (its KPIs, tasks and templates,
-    the deadline moved to the same day of `year`, no decision yet)."""
-    shift = year - source.year
-    plan = _new_plan(
-        year, title, _same_day(source.adoption_due_date, source.adoption_due_date.year + shift))
-    plan.target_kinds = list(source.target_kinds)
-    plan.reminder_days_before, plan.grace_days = source.reminder_days_before, source.grace_days
-    session.add(plan)
-    _copy_rows(source, plan)
-    session.flush()
     return plan
 
 
@@ -169,20 +152,6 @@ def _plan_of_year(session: Session, year: int) -> Plan | None:
     return next((p for p in plans if p.status == PlanStatus.DRAFT), None)
 
 
-def _new_plan(year: int, title: str, due: date) -> Plan:
-    return Plan(
-        year=year,
-        title=title,
-        status=PlanStatus.DRAFT,
-        adoption_due_date=due,
-        reminder_days_before=2,
-        grace_days=5,
-        target_kinds=list(DEFAULT_TARGET_KINDS),
-        settings={},
-        created_at=clock.now(),
-    )
-
-
 def _fill(plan: Plan, rows: PlanRows) -> None:
     info = rows.info
     plan.title, plan.adoption_due_date = info.title, info.adoption_due
@@ -198,29 +167,3 @@ def _fill(plan: Plan, rows: PlanRows) -> None:
             TEMPLATE_FIELDS,
             unit_kind=kind,
         )
-
-
-def _copy_rows(source: Plan, plan: Plan) -> None:
-    def rows(items: list[Any], fields: tuple[str, ...]) -> list[dict[str, Any]]:
-        return [{"code": i.code, **{f: getattr(i, f) for f in fields}} for i in items]
-
-    sync_rows(plan, "kpis", PlanKpi, rows(list(source.kpis), KPI_FIELDS), KPI_FIELDS)
-    sync_rows(plan, "tasks", PlanTask, rows(list(source.tasks), TASK_FIELDS), TASK_FIELDS)
-    for kind in TEMPLATE_KINDS:
-        items = [t for t in source.template_tasks if t.unit_kind == kind]
-        sync_rows(
-            plan,
-            "template_tasks",
-            TemplateTask,
-            rows(list(items), TEMPLATE_FIELDS),
-            TEMPLATE_FIELDS,
-            unit_kind=kind,
-        )
-
-
-def _same_day(day: date, year: int) -> date:
-    """`day` in `year` (29/02 becomes 28/02)."""
-    try:
-        return day.replace(year=year)
-    except ValueError:
-        return day.replace(year=year, day=28)
