@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, request, url_for
+from flask_login import current_user
 
 from engine.core.formatting import format_date, format_datetime, format_deadline, format_number
 from engine.core.labels import (
@@ -18,6 +19,9 @@ from engine.core.labels import (
     stage_status_short_label,
     unit_kind_label,
 )
+from engine.domain import levels
+from models import HOME_TENANT_ID
+from web.database import db_session
 
 
 def url_with(**changes: Any) -> str:
@@ -33,6 +37,18 @@ def url_with(**changes: Any) -> str:
     return url_for(endpoint, **values)
 
 
+def site_brand() -> dict[str, str]:
+    """Name the site after the signed-in user's province (or the Ministry); before sign-in,
+    after the installation's own province."""
+    try:
+        tenant = (current_user.identity.tenant_id if current_user.is_authenticated
+                  else HOME_TENANT_ID)
+        short, whole = levels.brand(db_session(), tenant)
+    except Exception:  # noqa: BLE001 - the page that says the database is down still renders
+        short, whole = "Chuyển đổi số", "Chuyển đổi số"
+    return {"brand_short": short, "brand_title": whole}
+
+
 def init_templating(app: Flask) -> None:
     """Register the filters and globals the templates use."""
     app.jinja_env.filters.update(vn_date=format_date, vn_datetime=format_datetime,
@@ -44,5 +60,6 @@ def init_templating(app: Flask) -> None:
                                  round_phrase=round_phrase, report_document=report_document_label,
                                  report_title=report_title)
     app.jinja_env.globals.update(url_with=url_with, role_labels=ROLE_LABELS)
+    app.context_processor(site_brand)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -32,6 +32,14 @@ def read_password(stdin: TextIO | None = None) -> str:
     return stream.readline().rstrip("\r\n")
 
 
+def refused(exc: PlancascadeError) -> int:
+    """Print why a command was refused (each field's message, or the one message); return 2."""
+    texts = exc.errors.values() if isinstance(exc, FieldErrors) else [exc.message]
+    for text in texts:
+        print(f"Lỗi: {text}", file=sys.stderr)
+    return 2
+
+
 TENANT_HELP = "mã tỉnh (hoặc cấp Bộ) làm việc cho, khi hệ thống có nhiều tỉnh"
 
 
@@ -56,13 +64,8 @@ def cmd_add_tenant(args: argparse.Namespace) -> int:
         try:
             tenant = tenants.add(session, args.code, args.name, nation=args.nation)
             session.commit()
-        except FieldErrors as exc:
-            for text in exc.errors.values():
-                print(f"Lỗi: {text}", file=sys.stderr)
-            return 2
         except PlancascadeError as exc:
-            print(f"Lỗi: {exc.message}", file=sys.stderr)
-            return 2
+            return refused(exc)
         print(f"Đã thêm {tenant.name} ({tenant.code}).", file=sys.stderr)
     return cmd_tenants(args)
 
@@ -97,13 +100,8 @@ def account_command(args: argparse.Namespace) -> int:
                 first_run.set_password(session, args.username, password)
                 message = f"Đã đặt mật khẩu cho {args.username.strip()}."
             session.commit()
-        except FieldErrors as exc:
-            for text in exc.errors.values():
-                print(f"Lỗi: {text}", file=sys.stderr)
-            return 2
         except PlancascadeError as exc:
-            print(f"Lỗi: {exc.message}", file=sys.stderr)
-            return 2
+            return refused(exc)
     print(message, file=sys.stderr)
     return 0
 

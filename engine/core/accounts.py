@@ -72,10 +72,17 @@ def username_holder(session: Session, username: str) -> int | None:
         return session.scalar(select(User.id).where(User.username == username.strip()))
 
 
+LOADED = "accounts.loaded"  # session.info: the users loaded, held so the identity map keeps them
+
+
 def _load(session: Session, user_id: int) -> User | None:
-    # session.get: a request loads its user once (sign-in check, then the actor), not twice
-    return session.get(User, user_id,
+    # a request loads its user once (the sign-in check, then the actor): session.get finds it
+    # in the identity map, which holds objects weakly, hence the reference kept in `LOADED`
+    user = session.get(User, user_id,
                        options=[selectinload(User.memberships), selectinload(User.unit)])
+    if user is not None:
+        session.info.setdefault(LOADED, {})[user_id] = user
+    return user
 
 
 def identity(session: Session, user_id: int) -> Identity | None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Plan, Tenant, TenantLevel
+from engine.core import tenancy
+from models import Plan, Tenant, TenantLevel, Unit, UnitKind
 
 
 def is_nation(session: Session, tenant_id: int) -> bool:
@@ -32,3 +33,27 @@ def edits_shared_definitions(session: Session, tenant_id: int) -> bool:
     province under a Ministry runs the definitions the Ministry deploys."""
     tenant = session.get(Tenant, tenant_id)
     return tenant is None or tenant.parent_id is None
+
+
+def display_name(session: Session, tenant_id: int) -> str:
+    """Return the tenant's name as people say it ("Tỉnh Sơn La", "Bộ Khoa học và Công nghệ"):
+    its own, or — for an installation's first tenant never named — its UBND tỉnh's."""
+    tenant = session.get(Tenant, tenant_id)
+    if tenant is not None and tenant.code != "home":
+        return tenant.name
+    with tenancy.scoped(session, tenant_id):
+        unit = session.scalar(select(Unit.name).where(Unit.kind == UnitKind.PROVINCE)
+                              .order_by(Unit.id).limit(1))
+    if unit is None:
+        return tenant.name if tenant is not None else "Tỉnh"
+    return unit[5:][:1].upper() + unit[6:] if unit.startswith("UBND ") else unit
+
+
+def brand(session: Session, tenant_id: int) -> tuple[str, str]:
+    """Return the site's name for a tenant's people: short for the menu bar ("Chuyển đổi số
+    Sơn La") and whole for the window title ("Chuyển đổi số tỉnh Sơn La")."""
+    name = display_name(session, tenant_id)
+    if is_nation(session, tenant_id):
+        return "Chuyển đổi số quốc gia", f"Chuyển đổi số · {name}"
+    short = name.split(" ", 1)[1] if name.startswith("Tỉnh ") else name
+    return f"Chuyển đổi số {short}", f"Chuyển đổi số {name[:1].lower()}{name[1:]}"

@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.core import tenancy
+from engine.core.collation import vietnamese_key
 from engine.core.errors import NotFoundError
 from engine.domain.levels import is_national, provinces_of
 from engine.domain.stages import stages
@@ -85,7 +87,15 @@ def view(session: Session, guidance: Plan, today: date) -> NationalView:
         _count_units(session, rows)
         _count_statuses(session, plans, rows, today, names)
         _reports(session, plans, rows)
-    return NationalView(guidance, names, list(rows.values()))
+    return NationalView(guidance, names, sorted(rows.values(), key=_by_place))
+
+
+def _by_place(row: ProvinceRollup) -> Any:
+    """Vietnamese order of the place's own name: Cần Thơ, Hà Nội … before Lai Châu."""
+    for prefix in ("Thành phố ", "Tỉnh "):
+        if row.name.startswith(prefix):
+            return vietnamese_key(row.name[len(prefix):])
+    return vietnamese_key(row.name)
 
 
 def _derived(session: Session, guidance: Plan, rows: dict[int, ProvinceRollup]) -> dict[int, int]:

@@ -154,3 +154,15 @@ def test_only_the_ministry_changes_the_shared_processes(
         assert "Quy trình dùng chung do Bộ quản lý" in response.get_data(as_text=True)
     ministry = as_user("bo.admin").post("/admin/processes/unit_plan/validate")
     assert ministry.status_code != 403
+
+
+def test_the_site_is_named_after_the_users_province(
+    app: Flask, as_user: Callable[[str], FlaskClient]
+) -> None:
+    for username, brand in ((SON_LA_STAFF, "Chuyển đổi số Sơn La"),
+                            (LAI_CHAU_STAFF, "Chuyển đổi số Lai Châu"),
+                            ("bo.staff", "Chuyển đổi số quốc gia")):
+        page = as_user(username).get("/").get_data(as_text=True)
+        assert f">{brand}</a>" in page, username
+    assert "Chuyển đổi số tỉnh Sơn La</title>" in app.test_client().get(
+        "/login").get_data(as_text=True)
