@@ -13,7 +13,6 @@ from werkzeug.security import generate_password_hash
 
 from engine.core import accounts, audit
 from engine.core.accounts import (
-    BOT_USERNAME,
     MIN_PASSWORD_LENGTH,
     UNUSABLE_PASSWORD,
     end_sessions,
@@ -72,7 +71,7 @@ def _statement(
     stmt = (
         select(User)
         .join(Unit, Unit.id == User.unit_id)
-        .where(User.username != BOT_USERNAME)
+        .where(accounts.people_only())
         .options(selectinload(User.memberships), selectinload(User.unit))
         .order_by(User.username)
     )
@@ -123,7 +122,7 @@ def search(
 
 def _user(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
-    if user is None or user.username == BOT_USERNAME:
+    if user is None or accounts.is_system_account(user.username):
         raise NotFoundError("Không tìm thấy người dùng")
     return user
 
@@ -147,7 +146,7 @@ def colleagues(session: Session, unit_id: int) -> list[tuple[int, str]]:
     """Return the active users of a unit as (id, "full name (username)")."""
     rows = session.execute(
         select(User.id, User.full_name, User.username)
-        .where(User.unit_id == unit_id, User.active.is_(True), User.username != BOT_USERNAME)
+        .where(User.unit_id == unit_id, User.active.is_(True), accounts.people_only())
         .order_by(User.full_name)
     )
     return [(i, f"{n} ({u})") for i, n, u in rows]

@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -21,6 +21,19 @@ from models import HOME_TENANT_ID, User
 MIN_PASSWORD_LENGTH = 8
 UNUSABLE_PASSWORD = "!"  # prefix of a hash no password matches (an imported, unset account)
 BOT_USERNAME = "he-thong"  # the system account scripted actions are recorded under
+
+
+def is_system_account(username: str) -> bool:
+    """Tell whether `username` is a system account scripted actions are recorded under
+    (`he-thong`, or a province's own `he-thong.<province>`): never listed nor edited."""
+    return username == BOT_USERNAME or username.startswith(BOT_USERNAME + ".")
+
+
+def people_only() -> ColumnElement[bool]:
+    """The SQL condition of `not is_system_account(User.username)`."""
+    return and_(User.username != BOT_USERNAME, User.username.not_like(BOT_USERNAME + ".%"))
+
+
 # Checked when the username is unknown, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("plancascade-dummy-password")
 
