@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, request, url_for
+from flask import Flask, g, request, url_for
 from flask_login import current_user
 
 from engine.core.formatting import format_date, format_datetime, format_deadline, format_number
@@ -40,12 +40,14 @@ def url_with(**changes: Any) -> str:
 def site_brand() -> dict[str, str]:
     """Name the site after the signed-in user's province (or the Ministry); before sign-in,
     after the installation's own province."""
-    try:
-        tenant = (current_user.identity.tenant_id if current_user.is_authenticated
-                  else HOME_TENANT_ID)
-        short, whole = levels.brand(db_session(), tenant)
-    except Exception:  # noqa: BLE001 - the page that says the database is down still renders
-        short, whole = "Chuyển đổi số", "Chuyển đổi số"
+    if "brand" not in g:  # once per request, however many templates it renders
+        try:
+            tenant = (current_user.identity.tenant_id if current_user.is_authenticated
+                      else HOME_TENANT_ID)
+            g.brand = levels.brand(db_session(), tenant)
+        except Exception:  # noqa: BLE001 - the page saying the database is down still renders
+            g.brand = ("Chuyển đổi số", "Chuyển đổi số")
+    short, whole = g.brand
     return {"brand_short": short, "brand_title": whole}
 
 

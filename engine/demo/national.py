@@ -27,6 +27,7 @@ from engine.demo.scripted_year import YearScript
 from engine.demo.seed_data import DEMO_PASSWORD, read_json
 from engine.demo.simulation import play
 from engine.domain import plan_copies
+from engine.domain.levels import in_sentence
 from engine.processes import effects
 from engine.processes import guidance as guidance_cascade
 from models import (
@@ -104,8 +105,7 @@ def _guidance(session: Session, nation: Tenant) -> Plan:
                              .order_by(Plan.year.desc(), Plan.id)).first()
     if source is None:
         raise LookupError("Sơn La's plan missing: load the demo first")
-    rows = (list(source.kpis), list(source.tasks), list(source.template_tasks))
-    assert rows
+    plan_copies.load_rows(source)
     with tenancy.scoped(session, nation.id):
         guidance = plan_copies.derive(
             session, source, source.year,
@@ -127,8 +127,8 @@ def _province(session: Session, nation: Tenant, item: dict[str, Any]) -> Tenant:
     if item["name"].startswith("Thành phố"):
         short = item["name"]
     with tenancy.scoped(session, tenant.id):
-        session.add(Unit(code=f"{code}.ubnd", name=f"UBND {item['name'][:1].lower()}"
-                         f"{item['name'][1:]}", kind=UnitKind.PROVINCE))
+        session.add(Unit(code=f"{code}.ubnd", name=f"UBND {in_sentence(item['name'])}",
+                         kind=UnitKind.PROVINCE))
         for name in read_json("provinces.json")["departments"]:
             suffix = " tỉnh" if name in ("Văn phòng UBND",) else ""
             session.add(Unit(code=f"{code}.{slugify(name)}", name=f"{name}{suffix} {short}",

@@ -35,6 +35,11 @@ def edits_shared_definitions(session: Session, tenant_id: int) -> bool:
     return tenant is None or tenant.parent_id is None
 
 
+def in_sentence(name: str) -> str:
+    """A place's name as it reads inside a sentence: "Tỉnh Lai Châu" → "tỉnh Lai Châu"."""
+    return name[:1].lower() + name[1:]
+
+
 def display_name(session: Session, tenant_id: int) -> str:
     """Return the tenant's name as people say it ("Tỉnh Sơn La", "Bộ Khoa học và Công nghệ"):
     its own, or — for an installation's first tenant never named — its UBND tỉnh's."""
@@ -56,4 +61,4 @@ def brand(session: Session, tenant_id: int) -> tuple[str, str]:
     if is_nation(session, tenant_id):
         return "Chuyển đổi số quốc gia", f"Chuyển đổi số · {name}"
     short = name.split(" ", 1)[1] if name.startswith("Tỉnh ") else name
-    return f"Chuyển đổi số {short}", f"Chuyển đổi số {name[:1].lower()}{name[1:]}"
+    return f"Chuyển đổi số {short}", f"Chuyển đổi số {in_sentence(name)}"

@@ -22,6 +22,14 @@ from models import Plan, PlanKpi, PlanStatus, PlanTask, TemplateTask
 DEFAULT_TARGET_KINDS = ["department", "commune"]
 
 
+def load_rows(plan: Plan) -> Plan:
+    """Load the rows `derive` copies from `plan` now: a session then working for another
+    tenant (a province copying the Ministry's guidance) could not read them."""
+    for rows in (plan.kpis, plan.tasks, plan.template_tasks):
+        len(rows)
+    return plan
+
+
 def derive(session: Session, source: Plan, year: int, title: str) -> Plan:
     """Add a draft plan of `year` with the rows of `source` (its KPIs, tasks and templates,
     the deadline moved to the same day of `year`, no decision yet)."""

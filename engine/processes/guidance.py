@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from engine.core import audit, tenancy
 from engine.domain import plan_copies
-from engine.domain.levels import provinces_of
+from engine.domain.levels import in_sentence, provinces_of
 from engine.processes import lifecycle
 from models import Plan, PlanStatus, Tenant, Unit, UnitKind
 
@@ -34,8 +34,7 @@ class GuidanceCascade:
 def cascade_to_provinces(session: Session, guidance: Plan, actor_id: int | None) -> GuidanceCascade:
     """Give every province under the guidance's tenant its draft plan and start its
     `province_plan` instance (once per province)."""
-    rows = (list(guidance.kpis), list(guidance.tasks), list(guidance.template_tasks))
-    assert rows  # loaded here, in the Ministry's scope: a province's scope cannot read them
+    plan_copies.load_rows(guidance)
     result = GuidanceCascade()
     for province in provinces_of(session, guidance.tenant_id):
         with tenancy.scoped(session, province.id):
@@ -57,7 +56,7 @@ def _receive(session: Session, guidance: Plan, province: Tenant, actor_id: int |
     if unit is None:
         result.without_province_unit.append(province.name)
         return
-    title = f"Kế hoạch chuyển đổi số năm {guidance.year} của {_lower_first(province.name)}"
+    title = f"Kế hoạch chuyển đổi số năm {guidance.year} của {in_sentence(province.name)}"
     plan = plan_copies.derive(session, guidance, guidance.year, title)
     plan.parent_plan_id = guidance.id
     plan.status = PlanStatus.DRAFT
@@ -69,8 +68,3 @@ def _receive(session: Session, guidance: Plan, province: Tenant, actor_id: int |
     lifecycle.start(session, "province_plan", plan_id=plan.id, unit_id=unit.id,
                     data={"plan_id": plan.id}, actor_id=actor_id)
     result.received.append(province.name)
-
-
-def _lower_first(name: str) -> str:
-    """"Tỉnh Lai Châu" as it reads inside a sentence: "tỉnh Lai Châu"."""
-    return name[:1].lower() + name[1:]

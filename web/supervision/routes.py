@@ -75,8 +75,8 @@ def show_national() -> ResponseReturnValue:
     session = db_session()
     if not levels.is_nation(session, current_user.identity.tenant_id):
         abort(404)
-    view = national.view(session, national.guidance_of(session, id_arg("plan")), clock.today())
     today = clock.today()
+    view = national.view(session, national.guidance_of(session, id_arg("plan")), today)
     due = view.guidance.adoption_due_date
     return render_template(
         "supervision/national.html", view=view, today=today,
