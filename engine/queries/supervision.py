@@ -12,17 +12,17 @@ from typing import Any
 from sqlalchemy import ColumnElement, Date, Table, bindparam, exists, func, select
 from sqlalchemy.orm import Session
 
-from engine.core import clock
+from engine.core import clock, tenancy
 from engine.core.collation import vietnamese_key
 from engine.core.labels import STAGE_STATUS_LABELS
 from engine.core.pagination import AnySelect, Page, paginate
 from engine.core.pagination import count as count_rows
 from engine.core.spreadsheets import fold
 from engine.core.workcalendar import business_date
-from engine.domain import stage_projection
+from engine.domain import levels, stage_projection
 from engine.domain.stages import ADOPTION, StageColumn, stage_keys, stages
 from engine.domain.status import StageStatus, status_case
-from models import Plan, StageStatusRow, Unit, UnitKind
+from models import HOME_TENANT_ID, Plan, StageStatusRow, Tenant, Unit, UnitKind
 
 __all__ = ["KINDS", "Cell", "Matrix", "Row", "StageColumn", "stage_keys", "stages"]
 
@@ -299,13 +299,17 @@ def status_payload(
 
 
 def is_this_province(session: Session, text: str) -> bool:
-    """Tell whether `text` names this installation's province: its unit's code or name, or the
-    name after "tỉnh" ("ubnd-tinh", "UBND tỉnh Sơn La", "Sơn La"), case aside. An installation
-    holds one province today."""
+    """Tell whether `text` names the province the session works for: its UBND tỉnh's code or
+    name, the name after "tỉnh", or its tenant's code or name ("ubnd-tinh", "UBND tỉnh Sơn La",
+    "Sơn La", "son-la", "Tỉnh Sơn La"), case aside."""
+    tenant_id = tenancy.current(session) or HOME_TENANT_ID
+    tenant = session.get(Tenant, tenant_id)
+    names = {fold(levels.display_name(session, tenant_id))}
+    if tenant is not None:
+        names.add(fold(tenant.code))
     found = session.execute(
         select(Unit.code, Unit.name).where(Unit.kind == UnitKind.PROVINCE, Unit.active.is_(True))
     ).first()
-    if found is None:
-        return False
-    names = {fold(found.code), fold(found.name), fold(found.name.rpartition("tỉnh ")[2])}
+    if found is not None:
+        names |= {fold(found.code), fold(found.name), fold(found.name.rpartition("tỉnh ")[2])}
     return fold(text) in names

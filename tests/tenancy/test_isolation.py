@@ -166,3 +166,14 @@ def test_the_site_is_named_after_the_users_province(
         assert f">{brand}</a>" in page, username
     assert "Chuyển đổi số tỉnh Sơn La</title>" in app.test_client().get(
         "/login").get_data(as_text=True)
+
+
+def test_api_status_takes_the_own_province_by_its_name_or_code(
+    as_user: Callable[[str], FlaskClient]
+) -> None:
+    client = as_user(LAI_CHAU_STAFF)
+    for name in ("Tỉnh Lai Châu", "lai-chau", "Lai Châu"):
+        assert client.get(f"/api/status?province={name}").status_code == 200, name
+    refused = client.get("/api/status?province=Tỉnh Sơn La")
+    assert refused.status_code == 400
+    assert refused.get_json()["error"] == "Hệ thống này không quản lý tỉnh “Tỉnh Sơn La”"
