@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
 from models.tenancy import TenantOwned
+
+if TYPE_CHECKING:
+    from models.workflow import Notification
 
 
 class MailMode(StrEnum):
@@ -40,6 +44,8 @@ class MailOutbox(TenantOwned, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     notification_id: Mapped[int] = mapped_column(ForeignKey("notification.id"))
+    # set on a notice not yet flushed: one flush writes both, the notice first
+    notification: Mapped[Notification] = relationship()
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     address: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(40))

@@ -45,6 +45,7 @@ def resume(session: Session, actor: Actor, instance_id: int) -> None:
     instance = _admin_instance(session, actor, instance_id)
     if instance.status != InstanceStatus.SUSPENDED:
         raise ConflictError("Quy trình không ở trạng thái tạm dừng")
+    workflow = runtime.load(instance)  # loaded while paused: its index rows are rewritten
     instance.status = InstanceStatus.RUNNING
     audit.record(
         session,
@@ -53,7 +54,7 @@ def resume(session: Session, actor: Actor, instance_id: int) -> None:
         instance_id=instance.id,
         unit_id=instance.unit_id,
     )
-    lifecycle.advance(session, instance, runtime.load(instance), actor_id=actor.user_id)
+    lifecycle.advance(session, instance, workflow, actor_id=actor.user_id)
     effects.settle(session)
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, and_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from engine.core import audit, clock, login_attempts, tenancy
@@ -92,7 +92,7 @@ def _load(session: Session, user_id: int) -> User | None:
     # a request loads its user once (the sign-in check, then the actor): session.get finds it
     # in the identity map, which holds objects weakly, hence the reference kept in `LOADED`
     user = session.get(User, user_id,
-                       options=[selectinload(User.memberships), selectinload(User.unit)])
+                       options=[joinedload(User.memberships), joinedload(User.unit)])
     if user is not None:
         session.info.setdefault(LOADED, {})[user_id] = user
     return user

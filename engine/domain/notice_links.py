@@ -62,6 +62,13 @@ def links(
     """Return the path each notice leads to, by notice id (one query for the instances' units
     not in `known`, one for their ready tasks)."""
     notices = list(notices)
+    return {n.id: path for n, path in zip(notices, _paths(session, notices, known), strict=True)}
+
+
+def _paths(
+    session: Session, notices: list[Notification], known: Iterable[ProcessInstance]
+) -> list[str]:
+    """Return the path each of `notices` leads to, in their order (they need no id yet)."""
     instance_ids = {
         n.instance_id for n in notices if n.instance_id is not None and not _bundles_units(n)
     }
@@ -76,22 +83,22 @@ def links(
     tasks = _ready_tasks(
         session, {(n.instance_id, n.recipient_role) for n in notices if n.instance_id in units}
     )
-    result: dict[int, str] = {}
+    result: list[str] = []
     for notice in notices:
         instance_id = notice.instance_id
         if notice.kind in KIND_PATHS:
-            result[notice.id] = KIND_PATHS[notice.kind]
+            result.append(KIND_PATHS[notice.kind])
         elif _bundles_units(notice):
-            result[notice.id] = TASKS_PATH
+            result.append(TASKS_PATH)
         elif instance_id is None or instance_id not in units \
                 or not _reaches(notice, units[instance_id]):
-            result[notice.id] = NOTICES_PATH
+            result.append(NOTICES_PATH)
         else:
             task_id = tasks.get((instance_id, notice.recipient_role))
-            result[notice.id] = task_path(task_id) if task_id else instance_path(instance_id)
+            result.append(task_path(task_id) if task_id else instance_path(instance_id))
     return result
 
 
 def link(session: Session, notice: Notification, instance: ProcessInstance | None = None) -> str:
     """Return the path one notice leads to (`instance`: its instance, when the caller has it)."""
-    return links(session, [notice], () if instance is None else (instance,))[notice.id]
+    return _paths(session, [notice], () if instance is None else (instance,))[0]

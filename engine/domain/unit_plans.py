@@ -148,8 +148,8 @@ def _touched(session: Session, task: HumanTask) -> UnitPlan:
 
 def apply_adapt(session: Session, task: HumanTask, data: Mapping[str, Any]) -> dict[str, Any]:
     """Record the unit's adapted KPIs and tasks as a draft (nothing to route)."""
+    _check_adaptation(session, task.instance.plan_id, data)  # before the record is touched
     record = _touched(session, task)
-    _check_adaptation(session, record.plan_id, data)
     record.kpis = list(data["kpis"])
     record.tasks = list(data["tasks"])
     record.status = UnitPlanStatus.DRAFT

@@ -18,7 +18,13 @@ from sqlalchemy.orm import Session
 from engine.core import audit, clock
 from engine.processes import effects, lifecycle
 from engine.workflow import runtime
-from models import BpmnMessage, InstanceStatus, MessageSubscription, ProcessInstance
+from models import (
+    HOME_TENANT_ID,
+    BpmnMessage,
+    InstanceStatus,
+    MessageSubscription,
+    ProcessInstance,
+)
 
 CANCELLING_MESSAGES = frozenset({"plan_withdrawn"})
 ALL_ACCEPTED = "all_unit_plans_accepted"
@@ -57,16 +63,20 @@ def _deliver_to(session: Session, instance: ProcessInstance, message: BpmnMessag
     return True
 
 
+def pending_owners(session: Session, *, limit: int = 1000) -> dict[int, int]:
+    """Return the queued messages, oldest first: each id with its tenant's."""
+    rows = session.execute(
+        select(BpmnMessage.id, BpmnMessage.tenant_id)
+        .where(BpmnMessage.delivered_at.is_(None))
+        .order_by(BpmnMessage.id)
+        .limit(limit)
+    )
+    return {message_id: int(tenant_id or HOME_TENANT_ID) for message_id, tenant_id in rows}
+
+
 def pending_ids(session: Session, *, limit: int = 1000) -> list[int]:
     """Return the ids of queued messages, oldest first."""
-    return list(
-        session.scalars(
-            select(BpmnMessage.id)
-            .where(BpmnMessage.delivered_at.is_(None))
-            .order_by(BpmnMessage.id)
-            .limit(limit)
-        )
-    )
+    return list(pending_owners(session, limit=limit))
 
 
 def deliver(session: Session, message: BpmnMessage) -> None:

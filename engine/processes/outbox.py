@@ -59,8 +59,7 @@ def notify(
         message=message,
         created_at=clock.now(),
     )
-    session.add(notice)
-    session.flush()
+    session.add(notice)  # written with its mails at the next flush
     enqueue(session, notice, instance)
     return notice
 
@@ -143,7 +142,7 @@ def enqueue(
         at = digest_moment(digest_day) if waits and digest_day else moment
         rows.append(
             MailOutbox(
-                notification_id=notice.id,
+                notification=notice,
                 user_id=user.id,
                 address=user.email,
                 kind=notice.kind,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.core import clock, db, db_faults, tenancy
@@ -37,7 +37,7 @@ Row = TypeVar("Row", ProcessInstance, BpmnMessage)
 @dataclass(frozen=True)
 class TickResult:
     """What one tick did: instances with a due timer it visited, advanced, skipped (no longer
-    running: their timers dropped), found taken by another worker, failed; messages delivered."""
+    running: their timers wait), found taken by another worker, failed; messages delivered."""
 
     due_instances: int
     advanced: int
@@ -48,10 +48,22 @@ class TickResult:
     mails: int = 0
 
 
+def due_instances(session: Session, now: datetime, limit: int) -> dict[int, int]:
+    """Return the running instances with a timer due at `now`, the longest due first: each
+    instance's id with its tenant's (the tick works for that tenant while it fires it)."""
+    query = (select(Timer.instance_id, ProcessInstance.tenant_id)
+             .join(ProcessInstance, ProcessInstance.id == Timer.instance_id)
+             .where(Timer.due_at < now, ProcessInstance.status == InstanceStatus.RUNNING)
+             .order_by(Timer.due_at).limit(limit))
+    found: dict[int, int] = {}
+    for instance_id, tenant_id in session.execute(query):
+        found.setdefault(instance_id, int(tenant_id or HOME_TENANT_ID))
+    return found
+
+
 def due_instance_ids(session: Session, now: datetime, limit: int) -> list[int]:
-    """Return the ids of instances with a timer due at `now`, the longest due first."""
-    query = select(Timer.instance_id).where(Timer.due_at < now).order_by(Timer.due_at).limit(limit)
-    return list(dict.fromkeys(session.scalars(query)))
+    """Return the ids of running instances with a timer due at `now`, the longest due first."""
+    return list(due_instances(session, now, limit))
 
 
 def _lock(session: Session, model: type[Row], row_id: int) -> bool:
@@ -74,8 +86,7 @@ def fire_instance(session: Session, instance_id: int, now: datetime | None = Non
         return TAKEN
     instance = session.get_one(ProcessInstance, instance_id)
     if instance.status != InstanceStatus.RUNNING:
-        session.execute(delete(Timer).where(Timer.instance_id == instance_id))
-        return SKIPPED
+        return SKIPPED  # paused or in error meanwhile: its timers wait for it to run again
     workflow = runtime.load(instance)
     lifecycle.advance(session, instance, workflow)
     effects.settle(session)
@@ -96,13 +107,6 @@ def deliver_message(session: Session, message_id: int) -> str:
 def _rollback(session: Session) -> None:
     session.rollback()
     lifecycle.pending(session).clear()  # effects queued by the undone work are undone too
-
-
-def _owner(session: Session, model: type[ProcessInstance | BpmnMessage], row_id: int) -> int:
-    """Return the tenant of one row: the tick works for it while it handles the row."""
-    tenant = session.scalar(select(model.tenant_id).where(model.id == row_id))
-    session.commit()
-    return int(tenant or HOME_TENANT_ID)
 
 
 def run_once(session: Session, work: Callable[[], str], what: str) -> str:
@@ -141,22 +145,25 @@ def tick(
     outcomes: Counter[str] = Counter()
     visited: set[int] = set()
     while stop is None or not stop.is_set():
-        ids = [i for i in due_instance_ids(session, moment, batch) if i not in visited]
-        if not ids:
+        due = {i: t for i, t in due_instances(session, moment, batch).items() if i not in visited}
+        session.commit()  # each instance then runs in a transaction of its own, for its tenant
+        if not due:
             break
-        for instance_id in ids:
+        for instance_id, tenant_id in due.items():
             if stop is not None and stop.is_set():
                 break
             visited.add(instance_id)
             work = lambda: fire_instance(session, instance_id, moment)  # noqa: B023, E731
-            with tenancy.scoped(session, _owner(session, ProcessInstance, instance_id)):
+            with tenancy.scoped(session, tenant_id):
                 outcomes[run_once(session, work, f"Quy trình #{instance_id}")] += 1
     delivered: Counter[str] = Counter()
-    for message_id in messages.pending_ids(session):
+    queued = messages.pending_owners(session)
+    session.commit()
+    for message_id, tenant_id in queued.items():
         if stop is not None and stop.is_set():
             break
         send = lambda: deliver_message(session, message_id)  # noqa: B023, E731
-        with tenancy.scoped(session, _owner(session, BpmnMessage, message_id)):
+        with tenancy.scoped(session, tenant_id):
             delivered[run_once(session, send, f"Thông điệp #{message_id}")] += 1
     sent = mail_delivery.deliver_configured(session, moment).mails if mail else 0
     return TickResult(

@@ -3,27 +3,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from engine.core import clock
-from models import BpmnMessage, InstanceStatus, MessageSubscription, ProcessInstance
+from models import BpmnMessage, MessageSubscription, ProcessInstance
 
 
 def index_subscriptions(
-    session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, fresh: bool = False
+    session: Session, instance: ProcessInstance, names: Iterable[str], *, written: bool = False
 ) -> None:
-    """Replace the instance's subscriptions with the messages it now waits for."""
-    if not fresh:
+    """Replace the instance's subscriptions with `names`, the messages it now waits for
+    (`written`: it has none to delete)."""
+    if not written:
         session.execute(  # "fetch": see runtime._index_timers
             delete(MessageSubscription).where(MessageSubscription.instance_id == instance.id)
             .execution_options(synchronize_session="fetch")
         )
-    if instance.status != InstanceStatus.RUNNING:
-        return
-    names = {str(e.name) for e in workflow.waiting_events() if "Message" in str(e.event_type)}
     for name in sorted(names):
         session.add(
             MessageSubscription(

@@ -10,9 +10,11 @@ them is `engine.processes.lifecycle`'s job, never this module's.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
+from weakref import WeakKeyDictionary
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
@@ -50,7 +52,43 @@ def load(instance: ProcessInstance) -> BpmnWorkflow:
     """Rebuild the workflow of `instance` from its stored state and its version's spec."""
     workflow = load_state(instance.state, definitions.specs_for(instance.definition))
     workflow.script_engine = SCRIPT_ENGINE
+    if instance.status == InstanceStatus.RUNNING:
+        # the timer and subscription rows mirror the stored state (`save` keeps them so, and
+        # nothing else writes them): the next save writes them only if the run changed what
+        # the instance waits for. (Not trusted for an instance loaded while paused: rows of
+        # versions before 0.13 were dropped then.)
+        _indexed[workflow] = _waits(workflow)
     return workflow
+
+
+@dataclass(frozen=True)
+class _Waits:
+    """What an instance's state waits for: its timers (name, due) and message names, the rows
+    of the `timer` and `message_subscription` indexes (kept while it is paused or in error:
+    the tick and the message delivery pass over instances that are not running)."""
+
+    timers: frozenset[tuple[str, datetime]]
+    messages: frozenset[str]
+
+
+NOTHING = _Waits(frozenset(), frozenset())
+# the waits a loaded workflow's rows hold; absent (a workflow built otherwise, an instance
+# whose status changed before loading): the rows are rewritten whatever they hold
+_indexed: WeakKeyDictionary[BpmnWorkflow, _Waits] = WeakKeyDictionary()
+
+
+def _waits(workflow: BpmnWorkflow) -> _Waits:
+    """Return what the index rows of `workflow`'s instance must hold."""
+    timers, messages = set(), set()
+    for event in workflow.waiting_events():
+        kind = str(event.event_type)
+        if "Time" in kind:
+            due = _due_at(event.value)
+            if due is not None:
+                timers.add((str(event.name or ""), due))
+        elif "Message" in kind:
+            messages.add(str(event.name))
+    return _Waits(frozenset(timers), frozenset(messages))
 
 
 def create(
@@ -135,11 +173,17 @@ def save(
         audit.record(
             session, "instance.completed", instance_id=instance.id, unit_id=instance.unit_id
         )
+    waits = _waits(workflow)
+    held = NOTHING if fresh else _indexed.get(workflow)
     with session.no_autoflush:  # one flush at the end instead of one per query
         arrived = _project_human_tasks(session, instance, workflow, fresh)
-        _index_timers(session, instance, workflow, fresh)
+        if held is None or held.timers != waits.timers:
+            _index_timers(session, instance, waits, written=held is not None and not held.timers)
         message_index.collect_thrown(session, instance, workflow)
-        message_index.index_subscriptions(session, instance, workflow, fresh)
+        if held is None or held.messages != waits.messages:
+            message_index.index_subscriptions(
+                session, instance, waits.messages, written=held is not None and not held.messages)
+    _indexed[workflow] = waits
     session.flush()
     return arrived
 
@@ -225,24 +269,19 @@ def _due_at(value: Any) -> datetime | None:
 
 
 def _index_timers(
-    session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, fresh: bool
+    session: Session, instance: ProcessInstance, waits: _Waits, *, written: bool
 ) -> None:
-    """Replace the instance's rows in the timer index with its current waiting timers."""
-    if not fresh:
+    """Replace the instance's rows in the timer index with `waits`' timers (`written`: it has
+    none to delete)."""
+    if not written:
         # "fetch": the rows deleted leave the session by their ids, not by a scan of every
         # object a long session (the tick, the simulator) holds
         session.execute(delete(Timer).where(Timer.instance_id == instance.id)
                         .execution_options(synchronize_session="fetch"))
-    if instance.status != InstanceStatus.RUNNING:
-        return
-    for event in workflow.waiting_events():
-        if "Time" not in str(event.event_type):
-            continue
-        due = _due_at(event.value)
-        if due is not None:
-            session.add(
-                Timer(instance_id=instance.id, event_name=str(event.name or ""), due_at=due)
-            )
+    session.add_all(
+        Timer(instance_id=instance.id, event_name=name, due_at=due)
+        for name, due in sorted(waits.timers)
+    )
 
 
 def spiff_task(workflow: BpmnWorkflow, spiff_task_id: str) -> SpiffTask | None:

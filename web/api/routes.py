@@ -149,7 +149,8 @@ def complete_task(task_id: int) -> ResponseReturnValue:
         session.rollback()
         return error("Dữ liệu nhập chưa hợp lệ", 400, fields=exc.errors)
     session.commit()
-    return jsonify({**_task_json(task_views.one(session, actor, done.id)), "status": done.status})
+    # what the answer shows of a task (title, unit, role, due, form) does not change with it
+    return jsonify({**_task_json(view), "status": done.status})
 
 
 @bp.get("/status")
