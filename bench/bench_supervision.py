@@ -1,6 +1,7 @@
 """The read side against the number of units: the supervision matrix's first page and
 /api/status's first page, before (every unit × stage recomputed from the records, the matrix
-as it was before the stage-status projection) and after (read from the projection).
+as it was before the stage-status projection) and after (read from the projection), and the
+counts above the matrix alone (read from the projection's counts).
 
 Run: python bench/bench_supervision.py [--units 90 3400] [--repeat 15]
 Prints figures; asserts nothing (target: ≤ 20 ms at 3,400 units and flat from 90).
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Session  # noqa: E402
 from engine.core import clock, schema  # noqa: E402
 from engine.core.db import make_engine, make_session_factory  # noqa: E402
 from engine.core.pagination import paginate_list  # noqa: E402
+from engine.core.workcalendar import business_date  # noqa: E402
 from engine.demo.bootstrap import at, prepare  # noqa: E402
 from engine.domain import stage_projection  # noqa: E402
 from engine.processes import cascade  # noqa: E402
@@ -80,9 +82,12 @@ def run(units: int, repeat: int, folder: Path) -> None:
     session.commit()
     rebuild_ms = (time.perf_counter() - begin) * 1000
     assert session.scalar(select(func.count()).select_from(StageStatusRow)) == rows
+    keys = supervision.stage_keys(plan)
     figures = {
         "matrix before": median_ms(lambda: old_matrix_page(session, plan), repeat),
         "matrix after": median_ms(lambda: dashboard.matrix_page(session, plan), repeat),
+        "  of which counts": median_ms(lambda: supervision.counts(
+            session, plan.id, None, keys, business_date(clock.now())), repeat),
         "/api/status before": median_ms(lambda: old_status(session, plan), repeat),
         "/api/status after": median_ms(lambda: supervision.status_payload(session, plan), repeat),
     }

@@ -23,6 +23,7 @@ from models.reporting import (
     MessageSubscription,
     Report,
     ReportStatus,
+    StageStatusCount,
     StageStatusRow,
 )
 from models.security import LoginFailure, RateLimitCounter
@@ -54,6 +55,7 @@ __all__ = [
     "MessageSubscription",
     "Report",
     "ReportStatus",
+    "StageStatusCount",
     "StageStatusRow",
     "AuditEvent",
     "Base",

@@ -95,6 +95,25 @@ class StageStatusRow(TenantOwned, Base):
     late: Mapped[bool] = mapped_column(default=False)  # submitted after the due (business) date
 
 
+class StageStatusCount(TenantOwned, Base):
+    """How many `stage_status` rows of a plan's stage have the same facts a status is computed
+    from (a bucket), kept by deltas in the transaction that writes those rows
+    (engine.domain.stage_counts): the matrix's counts read a few dozen rows, not every unit."""
+
+    __tablename__ = "stage_status_count"
+    __table_args__ = (Index("ix_stage_status_count_plan_stage", "plan_id", "stage_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
+    stage_key: Mapped[str] = mapped_column(String(20))
+    recorded: Mapped[bool]
+    started: Mapped[bool]
+    due: Mapped[date | None]  # nullable, so a plain unique key would not hold: the writers lock
+    submitted: Mapped[bool]
+    late: Mapped[bool]
+    n: Mapped[int]  # the number of units (rows) in the bucket, never 0 (empty buckets go)
+
+
 class ExtensionStatus(StrEnum):
     """Lifecycle of an extension request (gia hạn)."""
 

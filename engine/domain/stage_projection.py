@@ -10,20 +10,26 @@ change of what a whole plan's rows depend on — the plan's regimes, adoption de
 target kinds, an ad-hoc request, a unit added, deactivated or of another kind — rebuilds the
 plan's rows (`rebuild`). Statuses depend on today: they are computed at read time from these
 facts (engine.domain.status.status_case).
+
+The same writes keep the plan's counts (engine.domain.stage_counts) by deltas: each writer
+first takes the plan's projection lock (`lock`), so the delta of a row is computed from the
+row as the previous writer left it, and a rebuild recomputes the counts from scratch.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, event, inspect, select
+from sqlalchemy import Table, delete, event, func, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, UOWTransaction
 
+from engine.core.db import begin_write
+from engine.domain import stage_counts
 from engine.domain.stages import ADOPTION, INSPECTION, StageColumn, stages
 from engine.domain.status import is_late
 from models import (
@@ -55,6 +61,7 @@ FACT_FIELDS = (
     "late",
 )
 table: Table = StageStatusRow.__table__  # type: ignore[assignment]
+LOCK_CLASS = 0x5354  # the first key of PostgreSQL's advisory lock of a plan's projection
 
 
 @dataclass(frozen=True)
@@ -140,31 +147,48 @@ def desired_rows(
     }
 
 
+def lock(session: Session, plan_id: int) -> None:
+    """Hold, until the transaction ends, the lock of the projection of `plan_id`: its rows and
+    counts are read and written by one transaction at a time, so the counts' deltas are
+    computed from the rows as they are, and a plan's rebuild reads the records as the last
+    writer left them. PostgreSQL: an advisory lock of the plan (two tick workers refreshing
+    one unit); SQLite: its write lock (taken at once when the transaction has not begun)."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(select(func.pg_advisory_xact_lock(LOCK_CLASS, plan_id)))
+    else:
+        begin_write(session)
+
+
 def refresh(session: Session, plan: Plan, unit_ids: Iterable[int]) -> int:
-    """Rewrite the projection rows of some units of `plan` that differ; return how many."""
+    """Rewrite the projection rows of some units of `plan` that differ, and their counts;
+    return how many rows it rewrote."""
     ids = sorted(set(unit_ids))
+    lock(session, plan.id)
     wanted = desired_rows(session, plan, ids)
     have = {
-        (r.unit_id, r.stage_key): r
+        (r.unit_id, r.stage_key): r._mapping
         for r in session.execute(
             select(table).where(table.c.plan_id == plan.id, table.c.unit_id.in_(ids)))
     }
-    gone = [have[k].id for k in have.keys() - wanted.keys()]
+    gone = [have[k] for k in have.keys() - wanted.keys()]
     rows = [{"plan_id": plan.id, "unit_id": u, "stage_key": s, "tenant_id": plan.tenant_id,
              **facts}
             for (u, s), facts in wanted.items()
-            if (u, s) not in have or any(getattr(have[(u, s)], f) != facts[f]
-                                         for f in FACT_FIELDS)]
+            if (u, s) not in have or any(have[(u, s)][f] != facts[f] for f in FACT_FIELDS)]
+    deltas = Counter(stage_counts.bucket(r) for r in rows)
+    deltas.subtract(stage_counts.bucket(r) for r in gone)
+    deltas.subtract(stage_counts.bucket(have[k]) for r in rows
+                    if (k := (r["unit_id"], r["stage_key"])) in have)
     if gone:
-        session.execute(delete(table).where(table.c.id.in_(gone)))
+        session.execute(delete(table).where(table.c.id.in_([r["id"] for r in gone])))
     _upsert(session, rows)
+    stage_counts.apply(session, plan, deltas)
     return len(gone) + len(rows)
 
 
 def _upsert(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Insert `rows`, or update the row of the same plan, stage and unit: two transactions
-    (two tick workers) may write the same unit's row at once, and the second must win, not
-    fail on the unique key. Rows go in key order so concurrent writers lock in one order."""
+    """Insert `rows`, or update the row of the same plan, stage and unit; in key order."""
     if not rows:
         return
     rows.sort(key=lambda r: (r["plan_id"], r["stage_key"], r["unit_id"]))
@@ -177,12 +201,15 @@ def _upsert(session: Session, rows: list[dict[str, Any]]) -> None:
 
 
 def rebuild(session: Session, plan: Plan) -> int:
-    """Write every projection row of `plan` afresh; return how many rows it has."""
+    """Write every projection row of `plan` afresh, and its counts; return how many rows it
+    has."""
+    lock(session, plan.id)
     wanted = desired_rows(session, plan)
+    rows = [{"plan_id": plan.id, "unit_id": u, "stage_key": s, "tenant_id": plan.tenant_id,
+             **facts} for (u, s), facts in wanted.items()]
     session.execute(delete(table).where(table.c.plan_id == plan.id))
-    _upsert(session, [{"plan_id": plan.id, "unit_id": u, "stage_key": s,
-                       "tenant_id": plan.tenant_id, **facts}
-                      for (u, s), facts in wanted.items()])
+    _upsert(session, rows)
+    stage_counts.rebuild(session, plan, rows)
     return len(wanted)
 
 
@@ -244,13 +271,13 @@ def settle(session: Session) -> None:
         plans: set[int | None] = session.info.pop(REBUILD, set())
         if not pending and not plans:
             return
-        if None in plans:
-            plans = set(session.scalars(select(Plan.id)))
-        for plan_id in plans:
+        rebuilt = set(session.scalars(select(Plan.id))) if None in plans else {
+            p for p in plans if p is not None}
+        for plan_id in sorted(rebuilt):  # plans in one order: two writers lock them alike
             if (plan := session.get(Plan, plan_id)) is not None:
                 rebuild(session, plan)
-        for plan_id, unit_ids in pending.items():
-            if plan_id not in plans and (plan := session.get(Plan, plan_id)) is not None:
+        for plan_id, unit_ids in sorted(pending.items()):
+            if plan_id not in rebuilt and (plan := session.get(Plan, plan_id)) is not None:
                 refresh(session, plan, unit_ids)
 
 

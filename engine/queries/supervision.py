@@ -1,7 +1,9 @@
 """Sở KHCN's view: every unit × every stage with the government's statuses, counts, late
 lists by name and the on-time ranking (thi đua), read from the stage-status projection
-(engine.domain.stage_projection): filters, paging and counts in SQL, the status of each cell
-computed in SQL from its facts and today (engine.domain.status.status_case)."""
+(engine.domain.stage_projection): filters and paging in SQL, the status of each cell computed
+in SQL from its facts and today (engine.domain.status.status_case); the counts of every unit
+read from the projection's counts (engine.domain.stage_counts), a few rows whatever the number
+of units, and those of the units a filter keeps grouped in SQL."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from engine.core.pagination import AnySelect, Page, paginate
 from engine.core.pagination import count as count_rows
 from engine.core.spreadsheets import fold
 from engine.core.workcalendar import business_date
-from engine.domain import levels, stage_projection
+from engine.domain import levels, stage_counts, stage_projection
 from engine.domain.stages import ADOPTION, StageColumn, stage_keys, stages
 from engine.domain.status import StageStatus, status_case
 from models import HOME_TENANT_ID, Plan, StageStatusRow, Tenant, Unit, UnitKind
@@ -132,7 +134,7 @@ def status_of(table: Any, today: date | ColumnElement[date]) -> ColumnElement[st
     """Return the SQL status of the projection rows of `table` (the table or an alias)."""
     c = table.c
     return status_case(recorded=c.recorded, started=c.started, due=c.due,
-                       submitted_at=c.submitted_at, late=c.late, today=today)
+                       submitted=c.submitted_at.is_not(None), late=c.late, today=today)
 
 
 # Built once: a statement using them takes today as `.params(today=...)`.
@@ -206,10 +208,12 @@ def counts(
     session: Session, plan_id: int, units: AnySelect | None, keys: tuple[str, ...], today: date
 ) -> dict[str, dict[str, int]]:
     """Return, per stage and status, how many of the units `units` selects (None: every unit
-    of the matrix) are in it."""
-    facts = select(FACTS.c.stage_key, STATUS.label("status")).where(FACTS.c.plan_id == plan_id)
-    if units is not None:
-        facts = facts.where(FACTS.c.unit_id.in_(select(units.order_by(None).subquery().c.id)))
+    of the matrix, read from the projection's counts) are in it."""
+    if units is None:
+        return stage_counts.statuses(session, plan_id, keys, today)
+    facts = select(FACTS.c.stage_key, STATUS.label("status")).where(
+        FACTS.c.plan_id == plan_id,
+        FACTS.c.unit_id.in_(select(units.order_by(None).subquery().c.id)))
     grouped = facts.subquery()
     found: dict[str, dict[str, int]] = {k: {v.value: 0 for v in StageStatus} for k in keys}
     for stage, status, number in session.execute(

@@ -1,7 +1,8 @@
 """The stage-status projection: its rows equal what the matrix computed from the records before
 it existed (kept below as `reference`), at many dates of a played year, after returns,
 extensions, an ad-hoc request and an inspection; written in the transaction that changes the
-records (a rollback leaves it as it was); rebuilt by `plancascade rebuild-status`."""
+records (a rollback leaves it as it was); rebuilt, with its counts, by
+`plancascade rebuild-status`."""
 from __future__ import annotations
 
 import os
@@ -235,3 +236,6 @@ def test_rebuild_status_refills_the_projection(session: Session, world: Any,
     assert f'"{plan.id}": {rows}' in done.stdout
     session.expire_all()
     assert projected(session, plan) == expected
+    from tests.engine.test_stage_counts import grouped, kept
+
+    assert kept(session, plan.id) == grouped(session, plan.id)  # the counts rebuilt too

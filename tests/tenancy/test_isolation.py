@@ -142,6 +142,22 @@ def test_row_level_security_hides_other_tenants_from_any_sql(
         engine.dispose()
 
 
+def test_every_tenant_owned_table_has_row_level_security(templates: Templates) -> None:
+    if templates.url is None:
+        pytest.skip("row-level security is PostgreSQL's (TEST_DATABASE_URL)")
+    engine = templates.migrated("rls-tables")
+    try:
+        with engine.connect() as connection:
+            secured = set(connection.execute(text(
+                "SELECT c.relname FROM pg_class c JOIN pg_policy p ON p.polrelid = c.oid "
+                "WHERE c.relrowsecurity AND c.relforcerowsecurity "
+                "AND p.polname = 'tenant_isolation'")).scalars())
+        assert set(tenancy.OWNED_TABLES) <= secured
+        assert "stage_status_count" in tenancy.OWNED_TABLES
+    finally:
+        engine.dispose()
+
+
 def test_only_the_ministry_changes_the_shared_processes(
     as_user: Callable[[str], FlaskClient]
 ) -> None:
