@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, event, text
+from sqlalchemy import Connection, Integer, bindparam, event, text
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from engine.core.errors import PermissionDeniedError
@@ -85,25 +85,35 @@ def _after_begin(session: Session, _transaction: Any, connection: Connection) ->
     _apply_setting(connection, current(session))
 
 
-def _criterion(tenant: int) -> Any:
-    """Return the loader criterion of `tenant`'s rows, built once per tenant (building one per
-    statement cost a millisecond a request)."""
-    option = _CRITERIA.get(tenant)
-    if option is None:
-        option = _CRITERIA[tenant] = with_loader_criteria(
-            TenantOwned, lambda cls: cls.tenant_id == tenant, include_aliases=True)
-    return option
+SCOPE_PARAMETER = "tenancy_scope"
+# One criterion for every statement and tenant: the tenant is a parameter of the execution,
+# not a value caught in the lambda's closure, which SQLAlchemy would analyse at every
+# statement (a tenth of a millisecond each).
+_SCOPE = bindparam(SCOPE_PARAMETER, type_=Integer)
+_CRITERION = with_loader_criteria(
+    TenantOwned, lambda cls: cls.tenant_id == _SCOPE,
+    include_aliases=True, track_closure_variables=False)
 
 
-_CRITERIA: dict[int, Any] = {}  # one per tenant: a few dozen at most
+def _with_scope(parameters: Any, tenant: int) -> Any:
+    """Return the execution's parameters with the tenant added (to each set of an
+    executemany)."""
+    if isinstance(parameters, list | tuple):
+        return [{**p, SCOPE_PARAMETER: tenant} for p in parameters]
+    return {**(parameters or {}), SCOPE_PARAMETER: tenant}
 
 
 def _restrict(state: ORMExecuteState) -> None:
     tenant = current(state.session)
-    if tenant is None or state.is_column_load or state.is_relationship_load:
+    if tenant is None:
+        return
+    # relationship and lazy loads inherit the criterion from the statement that loaded their
+    # parent, but each execution needs the parameter
+    state.parameters = _with_scope(state.parameters, tenant)
+    if state.is_column_load or state.is_relationship_load:
         return
     if state.is_select or state.is_update or state.is_delete:
-        state.statement = state.statement.options(_criterion(tenant))
+        state.statement = state.statement.options(_CRITERION)
 
 
 def _stamp(session: Session, _context: Any, _instances: Any) -> None:

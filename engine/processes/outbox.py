@@ -59,8 +59,8 @@ def notify(
         message=message,
         created_at=clock.now(),
     )
-    session.add(notice)  # written with its mails at the next flush
-    enqueue(session, notice, instance)
+    enqueue(session, notice, instance)  # its queries flush what came before, not the notice
+    session.add(notice)  # written with its mails by the next flush
     return notice
 
 
