@@ -50,7 +50,8 @@ def notify(
     instance: ProcessInstance | None = None,
 ) -> Notification:
     """Write a notice to the holders of `role` in `unit_id` and queue its mails (not sent yet:
-    the caller's transaction commits both or neither)."""
+    the caller's transaction commits both or neither). Both are written by the session's next
+    flush, which gives the notice its id."""
     notice = Notification(
         instance_id=instance.id if instance is not None else None,
         unit_id=unit_id,

@@ -32,8 +32,10 @@ def unit(session: Session, code: str) -> Unit:
 
 def notice(session: Session, code: str, role: str, message: str) -> Notification:
     clock.set_now(clock.now() + timedelta(minutes=1))  # each notice newer than the last
-    return outbox.notify(session, unit_id=unit(session, code).id, role=role, kind="due",
-                         message=message)
+    written = outbox.notify(session, unit_id=unit(session, code).id, role=role, kind="due",
+                            message=message)
+    session.flush()  # its id
+    return written
 
 
 def substitute(session: Session, absent: str, stand_in: str, ends: date) -> None:
