@@ -74,11 +74,6 @@ def pending_owners(session: Session, *, limit: int = 1000) -> dict[int, int]:
     return {message_id: int(tenant_id or HOME_TENANT_ID) for message_id, tenant_id in rows}
 
 
-def pending_ids(session: Session, *, limit: int = 1000) -> list[int]:
-    """Return the ids of queued messages, oldest first."""
-    return list(pending_owners(session, limit=limit))
-
-
 def deliver(session: Session, message: BpmnMessage) -> None:
     """Deliver one queued message to the instances of its plan waiting for it."""
     targets = list(
@@ -102,7 +97,7 @@ def deliver(session: Session, message: BpmnMessage) -> None:
 def deliver_pending(session: Session, *, limit: int = 1000) -> int:
     """Deliver queued messages to the instances of the same plan waiting for them."""
     delivered = 0
-    for message_id in pending_ids(session, limit=limit):
+    for message_id in pending_owners(session, limit=limit):
         message = session.get(BpmnMessage, message_id)
         if message is not None and message.delivered_at is None:
             deliver(session, message)

@@ -63,11 +63,6 @@ def due_instances(session: Session, now: datetime, limit: int) -> dict[int, int]
     return found
 
 
-def due_instance_ids(session: Session, now: datetime, limit: int) -> list[int]:
-    """Return the ids of running instances with a timer due at `now`, the longest due first."""
-    return list(due_instances(session, now, limit))
-
-
 def _lock(session: Session, model: type[Row], row_id: int) -> bool:
     """Lock row `row_id` of `model` for this transaction; False when another worker holds it
     (PostgreSQL) or it is gone. Objects kept from earlier transactions are reloaded."""
