@@ -1,7 +1,8 @@
 """The read side against the number of units: the supervision matrix's first page and
 /api/status's first page, before (every unit × stage recomputed from the records, the matrix
 as it was before the stage-status projection) and after (read from the projection), and the
-counts above the matrix alone (read from the projection's counts).
+counts above the matrix alone (read from the projection's counts); then both pages as Sở
+KHCN's staff gets them over HTTP (Flask's test client: sign-in, the query, the rendering).
 
 Run: python bench/bench_supervision.py [--units 90 3400] [--repeat 15]
 Prints figures; asserts nothing (target: ≤ 20 ms at 3,400 units and flat from 90).
@@ -34,6 +35,7 @@ from engine.processes import cascade  # noqa: E402
 from engine.queries import dashboard, supervision  # noqa: E402
 from models import Plan, StageStatusRow, Unit  # noqa: E402
 from tests.engine.test_stage_projection import reference  # noqa: E402
+from web import create_app  # noqa: E402
 
 
 def median_ms(action: Callable[[], Any], repeat: int) -> float:
@@ -66,13 +68,31 @@ def old_status(session: Session, plan: Plan) -> Any:
     return [{"code": units[i].code, "stages": {k: cells[(i, k)] for k in keys}} for i in ids]
 
 
+def over_http(url: str, plan_id: int, repeat: int) -> dict[str, float]:
+    """Time the matrix page and /api/status's first page as Sở KHCN's staff, over HTTP."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
+                      "DATABASE_URL": url})
+    client = app.test_client()
+    signed = client.post("/login", data={"username": "skhcn.staff", "password": "demo"})
+    assert signed.status_code == 302, signed.status_code
+
+    def get(path: str) -> None:
+        answer = client.get(path)
+        assert answer.status_code == 200, (path, answer.status_code)
+
+    query = f"?plan={plan_id}"
+    return {"page over HTTP": median_ms(lambda: get("/supervision" + query), repeat),
+            "/api/status over HTTP": median_ms(lambda: get("/api/status" + query), repeat)}
+
+
 def run(units: int, repeat: int, folder: Path) -> None:
     """Build a database of `units` units with the adoption cascaded, then print the figures."""
-    engine = make_engine(f"sqlite:///{folder / f'bench-{units}.db'}")
+    url = f"sqlite:///{folder / f'bench-{units}.db'}"
+    engine = make_engine(url)
     schema.upgrade(engine)
     session = make_session_factory(engine)()
     clock.set_now(at(date(2026, 1, 6), 8))
-    plan = prepare(session, units=units, users=False)
+    plan = prepare(session, units=units, users=True)
     session.commit()
     cascade.run(session, plan.id, "unit_plan")
     session.commit()
@@ -90,6 +110,7 @@ def run(units: int, repeat: int, folder: Path) -> None:
             session, plan.id, None, keys, business_date(clock.now())), repeat),
         "/api/status before": median_ms(lambda: old_status(session, plan), repeat),
         "/api/status after": median_ms(lambda: supervision.status_payload(session, plan), repeat),
+        **over_http(url, plan.id, repeat),
     }
     shown = "  ".join(f"{name} {value:7.2f} ms" for name, value in figures.items())
     print(f"N={units:>5} ({rows} rows, rebuild {rebuild_ms:.0f} ms)  {shown}", flush=True)

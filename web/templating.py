@@ -22,6 +22,7 @@ from engine.core.labels import (
 from engine.domain import levels
 from models import HOME_TENANT_ID
 from web.database import db_session
+from web.status_cells import status_cells
 
 
 def url_with(**changes: Any) -> str:
@@ -61,7 +62,8 @@ def init_templating(app: Flask) -> None:
                                  comparator=comparator_label, round_label=round_label,
                                  round_phrase=round_phrase, report_document=report_document_label,
                                  report_title=report_title)
-    app.jinja_env.globals.update(url_with=url_with, role_labels=ROLE_LABELS)
+    app.jinja_env.globals.update(url_with=url_with, role_labels=ROLE_LABELS,
+                                 status_cells=status_cells)
     app.context_processor(site_brand)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

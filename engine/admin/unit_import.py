@@ -40,13 +40,13 @@ from engine.admin.unit_workbook import (
     USERNAME,
 )
 from engine.core import audit
+from engine.core.collation import fold
 from engine.core.errors import FieldErrors
 from engine.core.spreadsheets import (
     CellProblem,
     Sheet,
     SheetRow,
     WorkbookRefused,
-    fold,
     has_sheet,
     open_workbook,
     read_table,

@@ -7,8 +7,8 @@ import io
 
 from openpyxl import Workbook
 
+from engine.core.collation import fold
 from engine.core.labels import role_label
-from engine.core.spreadsheets import fold
 from models import Role, UnitKind
 
 UNIT_SHEET, USER_SHEET = "Đơn vị", "Người dùng"

@@ -1,4 +1,5 @@
-"""Vietnamese alphabetical order, for lists people scan by name (the ranking's ties): the letters
+"""Comparing Vietnamese text: loosely (`fold`, for searches and a workbook's titles), and in
+Vietnamese alphabetical order, for lists people scan by name (the ranking's ties): the letters
 a ă â b c d đ e ê … o ô ơ … u ư … y, then the tones (none, huyền, hỏi, ngã, sắc, nặng), case
 last — where Python's code-point order would put "Đ" after "Z" and "Ủ" after "Y"."""
 
@@ -13,6 +14,11 @@ _WITH_SHAPE = {("a", "ă"): "ă", ("a", "â"): "â", ("e", "â"): "ê", ("o", "�
 _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 _RANK = {letter: index for index, letter in enumerate(ALPHABET)}
 _OTHER = len(ALPHABET)
+
+
+def fold(text: str) -> str:
+    """Return `text` for loose comparison: NFC, case-folded, spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
 def _letters(text: str) -> list[tuple[str, int]]:

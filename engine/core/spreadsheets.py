@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
+from engine.core.collation import fold
 from engine.core.errors import PlancascadeError
 from engine.core.formatting import format_date, parse_date
 
@@ -109,11 +110,6 @@ def clean(value: Any) -> CellValue:
     if isinstance(value, int | float | date | datetime):
         return value
     return " ".join(str(value).split()) or None
-
-
-def fold(text: str) -> str:
-    """Return `text` for loose comparison: NFC, case-folded, spaces collapsed."""
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
 @dataclass(frozen=True)

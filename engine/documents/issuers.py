@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.documents.nd30 import Issuer
+from engine.documents.parties import Issuer
 from engine.queries import thread
 from models import (
     AuditEvent,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
 
 from docx import Document
@@ -21,35 +20,14 @@ from docx.shared import Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from engine.documents.parties import Issuer, Signature
+
 FONT = "Times New Roman"
 BODY_PT = 14
 TABLE_PT = 12
 TEXT_WIDTH_MM = 210 - 30 - 15
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
-
-
-@dataclass(frozen=True)
-class Issuer:
-    """Who issues the document: its parent body (may be empty), its own name, the place name
-    of the date line and the short symbol of the number line ("BC-SNV")."""
-
-    parent: str
-    body: str
-    place: str
-    symbol: str
-
-
-@dataclass(frozen=True)
-class Signature:
-    """The signature block: "KT."/"TM." line (may be empty), capacity, signer's name (empty
-    when not yet known) and the recipients listed under "Nơi nhận"."""
-
-    on_behalf: str
-    capacity: str
-    name: str
-    recipients: Sequence[str] = field(default_factory=tuple)
-    for_name: str = ""  # a substitute signed for this person: "KT. <capacity>", "ký thay …"
 
 
 

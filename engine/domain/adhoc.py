@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.core.collation import fold
 from engine.core.errors import FieldErrors, NotFoundError
 from engine.core.formatting import parse_date, parse_number
 from engine.core.labels import unit_kind_label
-from engine.core.spreadsheets import fold
 from engine.domain import deadlines
 from engine.domain.submissions import find_report
 from models import AdhocRequest, HumanTask, Plan, Report, Unit, UnitKind

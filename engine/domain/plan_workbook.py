@@ -16,12 +16,12 @@ from typing import Any
 
 from openpyxl.workbook.workbook import Workbook
 
+from engine.core.collation import fold
 from engine.core.spreadsheets import (
     CellProblem,
     Sheet,
     SheetRow,
     WorkbookRefused,
-    fold,
     open_workbook,
     read_table,
 )

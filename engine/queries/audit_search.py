@@ -20,12 +20,12 @@ from sqlalchemy.orm import Session
 
 from engine.core.audit import REWRITABLE_ACTIONS
 from engine.core.clock import BUSINESS_TZ
+from engine.core.collation import fold
 from engine.core.errors import NotFoundError
 from engine.core.formatting import format_date, parse_date
 from engine.core.labels import AUDIT_ACTION_LABELS, audit_action_label, process_label, round_label
 from engine.core.pagination import AnySelect, Page, paginate
 from engine.core.permissions import Actor, may_read_audit
-from engine.core.spreadsheets import fold
 from engine.queries.instance_views import describe
 from engine.queries.thread import SYSTEM_NAME
 from models import AuditEvent, HumanTask, ProcessInstance, Unit, User

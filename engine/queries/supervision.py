@@ -15,11 +15,10 @@ from sqlalchemy import ColumnElement, Date, Table, bindparam, exists, func, sele
 from sqlalchemy.orm import Session
 
 from engine.core import clock, tenancy
-from engine.core.collation import vietnamese_key
+from engine.core.collation import fold, vietnamese_key
 from engine.core.labels import STAGE_STATUS_LABELS
 from engine.core.pagination import AnySelect, Page, paginate
 from engine.core.pagination import count as count_rows
-from engine.core.spreadsheets import fold
 from engine.core.workcalendar import business_date
 from engine.domain import levels, stage_counts, stage_projection
 from engine.domain.stages import ADOPTION, StageColumn, stage_keys, stages
