@@ -186,7 +186,8 @@ def _cells(
     rows = session.execute(
         select(FACTS.c.unit_id, FACTS.c.stage_key, STATUS, FACTS.c.due,
                FACTS.c.submitted_at, FACTS.c.instance_id)
-        .where(FACTS.c.plan_id == plan_id, FACTS.c.unit_id.in_(ids)), {"today": today})
+        .where(FACTS.c.plan_id == plan_id, FACTS.c.unit_id.in_(ids)), {"today": today}
+    ).all()  # one fetch of the page's cells, not one per row
     cells: dict[int, dict[str, Cell]] = {}
     for unit_id, stage, status, due, submitted, instance_id in rows:
         cells.setdefault(unit_id, {})[stage] = Cell(
