@@ -65,9 +65,13 @@ def paginate(
     page: int,
     convert: Callable[[Any], T],
     per_page: int = PER_PAGE,
+    *,
+    total: int | None = None,
 ) -> Page[T]:
-    """Run `query` for one page (clamped to the existing pages) and convert each row."""
-    total = count(session, query)
+    """Run `query` for one page (clamped to the existing pages) and convert each row; `total`,
+    when the caller knows how many rows the query gives, spares counting them."""
+    if total is None:
+        total = count(session, query)
     page, pages, per_page = _bounds(total, page, per_page)
     rows = window(session, query, convert, limit=per_page, offset=(page - 1) * per_page)
     return Page(rows, total, page, pages, per_page)

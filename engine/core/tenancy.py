@@ -9,8 +9,9 @@ instances. In a scoped session:
   route, view or query can forget it;
 - new rows are written for the tenant, and a row of another tenant is refused at flush;
 - on PostgreSQL, each transaction carries the tenant in the `plancascade.tenant` setting,
-  which the row-level-security policies of migration 0011 check a second time, whatever
-  the SQL (a Core statement or text() included).
+  which the row-level-security policies (migrations 0011 and 0013: `tenant_isolation` for
+  a tenant, `tenant_system` for the system) check a second time, whatever the SQL (a Core
+  statement or text() included). A new tenant-owned table needs both policies.
 
 Reading across tenants (the Ministry's roll-ups) is explicit: `across_tenants`.
 """

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.domain.status import StageStatus, facts_status
@@ -79,3 +79,10 @@ def statuses(
         if status is not None and row.stage_key in found:
             found[row.stage_key][status.value] += row.n
     return found
+
+
+def units(session: Session, plan_id: int, stage_key: str) -> int:
+    """Return how many units have a row of `stage_key` in the plan (of the adoption: the
+    matrix's units), from the buckets instead of the rows."""
+    return int(session.scalar(select(func.coalesce(func.sum(table.c.n), 0)).where(
+        table.c.plan_id == plan_id, table.c.stage_key == stage_key)) or 0)

@@ -261,16 +261,21 @@ def page(
     stage_projection.settle(session)
     today = business_date(clock.now())
     keys = stage_keys(plan)
+    unfiltered = not filters.kind and not (filters.query or "").strip()
+    # every unit of the matrix: counted from the projection's counts, not unit by unit
+    every = stage_counts.units(session, plan.id, ADOPTION) if unfiltered else None
     shown = paginate(session, unit_query(session, plan.id, filters, today), number, lambda r: r,
-                     per_page)
+                     per_page, total=None if filters.status else every)
     cells = _cells(session, plan.id, [u.id for u in shown.rows], today)
     everyone = unit_query(session, plan.id, filters, today, by_status=False)
     rows = Page(tuple(_rows(list(shown.rows), cells, keys)), shown.total, shown.page,
                 shown.pages, shown.per_page)
-    unfiltered = not filters.kind and not (filters.query or "").strip()
     found = counts(session, plan.id, None if unfiltered else everyone, keys,
                    today) if with_counts else {}
-    units = shown.total if not filters.status else count_rows(session, everyone)
+    if every is not None:
+        units = every
+    else:
+        units = shown.total if not filters.status else count_rows(session, everyone)
     return MatrixSlice(rows, found, units)
 
 

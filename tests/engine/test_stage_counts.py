@@ -17,10 +17,11 @@ from sqlalchemy import Boolean, Date, Engine, func, literal, select
 from sqlalchemy.orm import Session
 
 from engine.core import clock, schema
+from engine.core.pagination import count as count_rows
 from engine.core.workcalendar import business_date
 from engine.demo.bootstrap import at
 from engine.domain import stage_counts, stage_projection
-from engine.domain.stages import stage_keys
+from engine.domain.stages import ADOPTION, stage_keys
 from engine.domain.status import Deadline, status_case, status_from
 from models import Plan, StageStatusCount, StageStatusRow, Unit, UnitPlan
 
@@ -71,6 +72,9 @@ def assert_counts_hold(session: Session, plan: Plan) -> None:
     for day in (date(2026, 1, 9), date(2026, 1, 20), date(2026, 3, 10)):
         assert supervision.counts(session, plan.id, None, keys, day) == supervision.counts(
             session, plan.id, select(Unit.id), keys, day), day
+    # the matrix's number of units, read from the counts, is that of its rows
+    matrix_units = supervision.unit_query(session, plan.id, supervision.Filters(), date.today())
+    assert stage_counts.units(session, plan.id, ADOPTION) == count_rows(session, matrix_units)
 
 
 MOMENTS = st.sampled_from([None, at(date(2026, 1, 8), 9), at(date(2026, 1, 19), 23, 30),

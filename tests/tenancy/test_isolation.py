@@ -148,11 +148,12 @@ def test_every_tenant_owned_table_has_row_level_security(templates: Templates) -
     engine = templates.migrated("rls-tables")
     try:
         with engine.connect() as connection:
-            secured = set(connection.execute(text(
+            policies = {name: set(connection.execute(text(
                 "SELECT c.relname FROM pg_class c JOIN pg_policy p ON p.polrelid = c.oid "
-                "WHERE c.relrowsecurity AND c.relforcerowsecurity "
-                "AND p.polname = 'tenant_isolation'")).scalars())
-        assert set(tenancy.OWNED_TABLES) <= secured
+                "WHERE c.relrowsecurity AND c.relforcerowsecurity AND p.polname = :name"),
+                {"name": name}).scalars()) for name in ("tenant_isolation", "tenant_system")}
+        for name, secured in policies.items():
+            assert set(tenancy.OWNED_TABLES) <= secured, name
         assert "stage_status_count" in tenancy.OWNED_TABLES
     finally:
         engine.dispose()
