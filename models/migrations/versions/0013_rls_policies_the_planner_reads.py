@@ -33,21 +33,20 @@ def _secured_tables() -> list[str]:
         "WHERE p.polname = 'tenant_isolation' ORDER BY c.relname")).scalars())
 
 
-def upgrade() -> None:
+def _replace(drop: tuple[str, ...], create: dict[str, str]) -> None:
+    """On every secured table, drop the policies `drop` and create `create` (name: check)."""
     if op.get_bind().dialect.name != 'postgresql':
         return
     for table in _secured_tables():
-        op.execute(f'DROP POLICY tenant_isolation ON {table}')
-        op.execute(f'CREATE POLICY tenant_system ON {table} USING ({SYSTEM}) WITH CHECK ({SYSTEM})')
-        op.execute(f'CREATE POLICY tenant_isolation ON {table} USING ({TENANT}) '
-                   f'WITH CHECK ({TENANT})')
+        for name in drop:
+            op.execute(f'DROP POLICY {name} ON {table}')
+        for name, check in create.items():
+            op.execute(f'CREATE POLICY {name} ON {table} USING ({check}) WITH CHECK ({check})')
+
+
+def upgrade() -> None:
+    _replace(('tenant_isolation',), {'tenant_system': SYSTEM, 'tenant_isolation': TENANT})
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name != 'postgresql':
-        return
-    for table in _secured_tables():
-        op.execute(f'DROP POLICY tenant_system ON {table}')
-        op.execute(f'DROP POLICY tenant_isolation ON {table}')
-        op.execute(f'CREATE POLICY tenant_isolation ON {table} USING ({BEFORE}) '
-                   f'WITH CHECK ({BEFORE})')
+    _replace(('tenant_system', 'tenant_isolation'), {'tenant_isolation': BEFORE})
