@@ -47,7 +47,9 @@ def current(session: Session) -> int | None:
 
 def enter(session: Session, tenant_id: int | None) -> None:
     """Scope `session` to `tenant_id` (None: the system) from now on, the running
-    transaction included."""
+    transaction included (nothing to do when it already works for it)."""
+    if session.in_transaction() and current(session) == tenant_id:
+        return
     if tenant_id is None:
         session.info.pop(SCOPE, None)
     else:

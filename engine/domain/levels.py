@@ -43,7 +43,10 @@ def in_sentence(name: str) -> str:
 def display_name(session: Session, tenant_id: int) -> str:
     """Return the tenant's name as people say it ("Tỉnh Sơn La", "Bộ Khoa học và Công nghệ"):
     its own, or — for an installation's first tenant never named — its UBND tỉnh's."""
-    tenant = session.get(Tenant, tenant_id)
+    return _display_name(session, tenant_id, session.get(Tenant, tenant_id))
+
+
+def _display_name(session: Session, tenant_id: int, tenant: Tenant | None) -> str:
     if tenant is not None and tenant.code != "home":
         return tenant.name
     with tenancy.scoped(session, tenant_id):
@@ -57,8 +60,9 @@ def display_name(session: Session, tenant_id: int) -> str:
 def brand(session: Session, tenant_id: int) -> tuple[str, str]:
     """Return the site's name for a tenant's people: short for the menu bar ("Chuyển đổi số
     Sơn La") and whole for the window title ("Chuyển đổi số tỉnh Sơn La")."""
-    name = display_name(session, tenant_id)
-    if is_nation(session, tenant_id):
+    tenant = session.get(Tenant, tenant_id)  # held: the identity map keeps it for both uses
+    name = _display_name(session, tenant_id, tenant)
+    if tenant is not None and tenant.level == TenantLevel.NATION:
         return "Chuyển đổi số quốc gia", f"Chuyển đổi số · {name}"
     short = name.split(" ", 1)[1] if name.startswith("Tỉnh ") else name
     return f"Chuyển đổi số {short}", f"Chuyển đổi số {in_sentence(name)}"
