@@ -301,7 +301,7 @@ def _add_first_run(sub: Any) -> None:
     export.add_argument("year", type=int)
     export.add_argument("output")
     export.set_defaults(func=cmd_export)
-    from engine.documents.exports import KINDS
+    from engine.documents.kinds import KINDS
 
     document = sub.add_parser("export", help="xuất văn bản Word hoặc bảng Excel ra tệp")
     document.add_argument("kind", choices=KINDS)

@@ -20,15 +20,13 @@ from engine.documents import (
     unit_plan,
     unit_report,
 )
+from engine.documents.kinds import KINDS
 from engine.queries import dashboard
 from engine.queries.plan_export import plan_workbook
 from models import Plan, Role
 
 OPERATOR = Actor(user_id=0, unit_id=0,
                  grants=(Grant(Role.DOST_STAFF, None), Grant(Role.ADMIN, None)))
-KINDS = ("unit-report", "unit-plan", "province-report", "request", "matrix", "plan")
-
-
 @dataclass(frozen=True)
 class Export:
     """What to export: the kind, the unit (a code), the stage (as /api/status names it) and
