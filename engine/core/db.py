@@ -25,13 +25,24 @@ def default_url() -> str:
     return f"sqlite:///{INSTANCE_DIR / 'plancascade.db'}"
 
 
+SQLITE_CACHE_MB = 16  # SQLite's page cache per connection (its own default: 2 MB)
+
+
+def sqlite_cache_mb() -> int:
+    """Return PLANCASCADE_SQLITE_CACHE_MB (1–1024), or the default when unset or not such a
+    number. Each connection holds up to this much: 16 MB keeps a province's working set;
+    the year's simulation at 3,400 units held 215 MB at 64 MB."""
+    text = os.environ.get("PLANCASCADE_SQLITE_CACHE_MB", "").strip()
+    return int(text) if text.isdecimal() and 1 <= int(text) <= 1024 else SQLITE_CACHE_MB
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.execute("PRAGMA cache_size=-65536")
+    cursor.execute(f"PRAGMA cache_size=-{sqlite_cache_mb() * 1024}")  # in KiB when negative
     cursor.close()
 
 
