@@ -31,7 +31,7 @@ SQLITE_CACHE_MB = 16  # SQLite's page cache per connection (its own default: 2 M
 def sqlite_cache_mb() -> int:
     """Return PLANCASCADE_SQLITE_CACHE_MB (1–1024), or the default when unset or not such a
     number. Each connection holds up to this much: 16 MB keeps a province's working set;
-    the year's simulation at 3,400 units held 215 MB at 64 MB."""
+    at 64 MB the year's simulation at 3,400 units held 215 MB, at 16 MB 161 MB."""
     text = os.environ.get("PLANCASCADE_SQLITE_CACHE_MB", "").strip()
     return int(text) if text.isdecimal() and 1 <= int(text) <= 1024 else SQLITE_CACHE_MB
 
