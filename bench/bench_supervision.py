@@ -27,13 +27,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import func, select, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from engine.core import clock, schema  # noqa: E402
+from engine.core import clock, schema, tenancy  # noqa: E402
 from engine.core.db import make_engine, make_session_factory  # noqa: E402
 from engine.core.pagination import paginate_list  # noqa: E402
 from engine.core.workcalendar import business_date  # noqa: E402
-from engine.demo.bootstrap import at, prepare  # noqa: E402
+from engine.demo.bootstrap import at  # noqa: E402
+from engine.demo.simulation import start_year  # noqa: E402
 from engine.domain import stage_projection  # noqa: E402
-from engine.processes import cascade  # noqa: E402
 from engine.queries import dashboard, supervision  # noqa: E402
 from models import Plan, StageStatusRow, Unit  # noqa: E402
 from tests.engine.test_stage_projection import reference  # noqa: E402
@@ -88,7 +88,7 @@ def over_http(url: str, plan_id: int, repeat: int) -> dict[str, float]:
 
 
 def run(units: int, repeat: int, url: str) -> None:
-    """Build a database of `units` units with the adoption cascaded, then print the figures."""
+    """Build a database of `units` units with the 2026 plan issued, then print the figures."""
     engine = make_engine(url)
     if engine.dialect.name == "postgresql":
         with engine.begin() as connection:
@@ -96,11 +96,8 @@ def run(units: int, repeat: int, url: str) -> None:
             connection.execute(text("CREATE SCHEMA public"))
     schema.upgrade(engine)
     session = make_session_factory(engine)()
-    clock.set_now(at(date(2026, 1, 6), 8))
-    plan = prepare(session, units=units, users=True)
-    session.commit()
-    cascade.run(session, plan.id, "unit_plan")
-    session.commit()
+    plan, _, _ = start_year(session, units=units, users=True, seed=1, late_fraction=0.2)
+    session.commit()  # the plan issued on 06/01 as Sở KHCN does it: every stage's rounds open
     clock.set_now(at(date(2026, 3, 8), 9))  # adoption overdue for all, Q1 just due
     begin = time.perf_counter()
     rows = stage_projection.rebuild(session, plan)
@@ -110,6 +107,7 @@ def run(units: int, repeat: int, url: str) -> None:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("ANALYZE"))
     assert session.scalar(select(func.count()).select_from(StageStatusRow)) == rows
+    tenancy.enter(session, plan.tenant_id)  # as a request of the province's people reads
     keys = supervision.stage_keys(plan)
     figures = {
         "matrix before": median_ms(lambda: old_matrix_page(session, plan), repeat),
