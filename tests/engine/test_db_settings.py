@@ -20,7 +20,8 @@ def cache_kib(folder: Path) -> int:
 
 @pytest.mark.parametrize(("value", "megabytes"), [
     (None, SQLITE_CACHE_MB), ("64", 64), (" 8 ", 8), ("0", SQLITE_CACHE_MB),
-    ("2048", SQLITE_CACHE_MB), ("-5", SQLITE_CACHE_MB), ("nhiều", SQLITE_CACHE_MB), ("²", SQLITE_CACHE_MB),
+    ("2048", SQLITE_CACHE_MB), ("-5", SQLITE_CACHE_MB), ("nhiều", SQLITE_CACHE_MB),
+    ("²", SQLITE_CACHE_MB),
 ])
 def test_the_page_cache_is_the_configured_size_or_the_default(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str | None, megabytes: int
