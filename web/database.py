@@ -1,7 +1,14 @@
-"""One SQLAlchemy session per request, opened lazily and closed at teardown."""
+"""One SQLAlchemy session per request, opened lazily and closed at teardown.
+
+A request's session keeps every object it loads until the request ends. SQLAlchemy's
+identity map holds objects weakly: a task or an instance one part of a page read and let go
+was read again by the next (`session.get`), two more round trips on the task page."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, g
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from engine.core.db import make_engine, make_session_factory
@@ -25,5 +32,9 @@ def db_session() -> Session:
     from flask import current_app
 
     if "db_session" not in g:
-        g.db_session = current_app.extensions["plancascade.sessions"]()
+        session = current_app.extensions["plancascade.sessions"]()
+        held: list[Any] = []
+        session.info["request.loaded"] = held  # freed with the session, at teardown
+        event.listen(session, "loaded_as_persistent", lambda _s, obj: held.append(obj))
+        g.db_session = session
     return g.db_session
