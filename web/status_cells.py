@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 from engine.core.formatting import format_date
 from engine.core.labels import STAGE_STATUS_LABELS, stage_status_short_label
 from engine.domain.status import StageStatus
-from engine.queries.supervision import Cell
+from engine.queries.supervision import NOT_ASKED, Cell
 
 
 @lru_cache(maxsize=4096)
@@ -64,8 +64,7 @@ def status_cells(cells: Mapping[str, Cell], keys: Iterable[str], unit_name: str)
     colour and short name, its deadline or submission day, a link to its instance, the whole
     status in its title; "—" where the stage does not apply."""
     name, prefix = str(escape(unit_name)), _instance_prefix()
-    blank = Cell(None, None, None, None)
-    return Markup("".join(_cell(cells.get(key, blank), _key(key), name, prefix)
+    return Markup("".join(_cell(cells.get(key, NOT_ASKED), _key(key), name, prefix)
                           for key in keys))
 
 

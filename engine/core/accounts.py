@@ -85,17 +85,11 @@ def username_holder(session: Session, username: str) -> int | None:
         return session.scalar(select(User.id).where(User.username == username.strip()))
 
 
-LOADED = "accounts.loaded"  # session.info: the users loaded, held so the identity map keeps them
-
-
 def _load(session: Session, user_id: int) -> User | None:
-    # a request loads its user once (the sign-in check, then the actor): session.get finds it
-    # in the identity map, which holds objects weakly, hence the reference kept in `LOADED`
-    user = session.get(User, user_id,
+    # a request loads its user once (the sign-in check, then the actor): its session keeps
+    # what it loads (web.database), so session.get finds the user in the identity map
+    return session.get(User, user_id,
                        options=[joinedload(User.memberships), joinedload(User.unit)])
-    if user is not None:
-        session.info.setdefault(LOADED, {})[user_id] = user
-    return user
 
 
 def identity(session: Session, user_id: int) -> Identity | None:

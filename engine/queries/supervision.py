@@ -54,6 +54,9 @@ class Cell:
         }
 
 
+NOT_ASKED = Cell(None, None, None, None)  # a stage the unit is not asked
+
+
 @dataclass(frozen=True)
 class Row:
     """A unit and its cells."""
@@ -196,10 +199,9 @@ def _cells(
 
 
 def _rows(units: list[Any], cells: dict[int, dict[str, Cell]], keys: tuple[str, ...]) -> list[Row]:
-    blank = Cell(None, None, None, None)  # a stage the unit is not asked
     return [
         Row(u.id, u.code, u.name, str(u.kind),
-            {k: cells.get(u.id, {}).get(k, blank) for k in keys})
+            {k: cells.get(u.id, {}).get(k, NOT_ASKED) for k in keys})
         for u in units
     ]
 
