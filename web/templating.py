@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import Flask, g, request, url_for
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from engine.core.formatting import format_date, format_datetime, format_deadline, format_number
 from engine.core.labels import (
@@ -38,6 +39,14 @@ def url_with(**changes: Any) -> str:
     return url_for(endpoint, **values)
 
 
+def feedback(error: Any) -> Markup:
+    """Return a field's error under it (nothing when it has none): a function, not a macro,
+    for the editors call it for every cell of their tables."""
+    if not error:
+        return Markup("")
+    return Markup('<div class="invalid-feedback d-block">%s</div>') % escape(error)
+
+
 def site_brand() -> dict[str, str]:
     """Name the site after the signed-in user's province (or the Ministry); before sign-in,
     after the installation's own province."""
@@ -63,7 +72,7 @@ def init_templating(app: Flask) -> None:
                                  round_phrase=round_phrase, report_document=report_document_label,
                                  report_title=report_title)
     app.jinja_env.globals.update(url_with=url_with, role_labels=ROLE_LABELS,
-                                 status_cells=status_cells)
+                                 status_cells=status_cells, feedback=feedback)
     app.context_processor(site_brand)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

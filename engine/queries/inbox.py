@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any, Literal, TypeVar
 
 from slugify import slugify
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.core.labels import process_label, role_label
@@ -111,15 +111,20 @@ def _unit_condition(text: str) -> ColumnElement[bool]:
     return or_(*clauses)
 
 
-def _base(actor: Actor, query: InboxQuery) -> list[ColumnElement[bool]]:
-    """Return the conditions of the list before the quick filter."""
-    conditions = _offered(actor)
+def _narrowing(query: InboxQuery) -> list[ColumnElement[bool]]:
+    """Return the conditions the user's filters (process, unit) add to the offered tasks."""
+    conditions: list[ColumnElement[bool]] = []
     if query.process:
         conditions.append(HumanTask.process_key == query.process)
     text = (query.unit_text or "").strip()
     if text:
         conditions.append(_unit_condition(text))
     return conditions
+
+
+def _base(actor: Actor, query: InboxQuery) -> list[ColumnElement[bool]]:
+    """Return the conditions of the list before the quick filter."""
+    return _offered(actor) + _narrowing(query)
 
 
 def _quick(query: InboxQuery, today: date) -> list[ColumnElement[bool]]:
@@ -142,9 +147,36 @@ def _ordered(stmt: SelectT, query: InboxQuery) -> SelectT:
     return stmt.order_by(*keys)
 
 
-def _count(session: Session, conditions: list[ColumnElement[bool]]) -> int:
-    stmt = select(func.count(HumanTask.id)).join(Unit, Unit.id == HumanTask.unit_id)
-    return session.scalar(stmt.where(*conditions)) or 0
+@dataclass(frozen=True)
+class _Counts:
+    all: int  # every task offered, whatever the filters
+    listed: int  # those the filters keep, before the quick filter
+    due_today: int
+    overdue: int
+    soon: int
+
+
+def _counts(session: Session, actor: Actor, query: InboxQuery, today: date) -> _Counts:
+    """Count the offered tasks, those the filters keep and their urgencies in one statement."""
+    narrowing = _narrowing(query)
+
+    def kept(*conditions: ColumnElement[bool]) -> Any:
+        wanted = narrowing + list(conditions)
+        return func.count(case((and_(*wanted), 1))) if wanted else func.count(HumanTask.id)
+
+    row = session.execute(
+        select(
+            func.count(HumanTask.id),
+            kept(),
+            kept(HumanTask.due_date == today),
+            kept(HumanTask.due_date < today),
+            kept(HumanTask.due_date > today,
+                 HumanTask.due_date <= today + timedelta(days=SOON_DAYS)),
+        )
+        .join(Unit, Unit.id == HumanTask.unit_id)
+        .where(*_offered(actor))
+    ).one()
+    return _Counts(*(int(n or 0) for n in row))
 
 
 def _process_counts(session: Session, actor: Actor) -> tuple[ProcessCount, ...]:
@@ -192,23 +224,19 @@ def _converter(actor: Actor, today: date) -> Callable[[Any], InboxRow]:
 
 def search(session: Session, actor: Actor, query: InboxQuery, today: date) -> InboxPage:
     """Return one page of the tasks offered to `actor` with the counts the list shows."""
-    base = _base(actor, query)
-    stmt = _statement(query, base + _quick(query, today))
-    found = paginate(session, stmt, query.page, _converter(actor, today), query.per_page)
+    counts = _counts(session, actor, query, today)
+    listed = {"today": counts.due_today, "overdue": counts.overdue}.get(query.quick or "",
+                                                                       counts.listed)
+    stmt = _statement(query, _base(actor, query) + _quick(query, today))
+    found = paginate(session, stmt, query.page, _converter(actor, today), query.per_page,
+                     total=listed)
     return InboxPage(
         rows=found.rows,
         total=found.total,
-        all_count=_count(session, _offered(actor)),
-        due_today=_count(session, base + [HumanTask.due_date == today]),
-        overdue=_count(session, base + [HumanTask.due_date < today]),
-        soon=_count(
-            session,
-            base
-            + [
-                HumanTask.due_date > today,
-                HumanTask.due_date <= today + timedelta(days=SOON_DAYS),
-            ],
-        ),
+        all_count=counts.all,
+        due_today=counts.due_today,
+        overdue=counts.overdue,
+        soon=counts.soon,
         processes=_process_counts(session, actor),
         page=found.page,
         pages=found.pages,

@@ -1,14 +1,15 @@
 """engine.queries.inbox and engine.queries.notices: what a user's lists hold, without HTTP."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.core.permissions import Actor, Grant
 from engine.queries import inbox, notices
-from models import Notification, Unit
+from models import HumanTask, Notification, Unit
 
 
 def _unit(session: Session, code: str) -> Unit:
@@ -45,6 +46,29 @@ def test_search_counts_filters_and_pages(session: Session, world) -> None:
                            date(2026, 1, 6))
     codes = [r.unit_code for r in by_unit.rows]
     assert by_unit.page == 2 and codes == sorted(codes)
+
+
+def test_counts_agree_with_the_rows_listed(session: Session, world) -> None:
+    """The counts above the list (one statement) say how many rows each filter lists."""
+    tasks = session.scalars(select(HumanTask).order_by(HumanTask.id)).all()
+    today = date(2026, 1, 10)
+    for i, task in enumerate(tasks):  # overdue, today, soon and later, and one with no date
+        task.due_date = None if i == 0 else today + timedelta(days=i % 7 - 2)
+    session.flush()
+    actor = Actor(user_id=1, unit_id=0, grants=(Grant("unit_staff", None),))
+    every = inbox.search(session, actor, inbox.InboxQuery(per_page=1000), today).rows
+    for text in (None, "muong", "xã"):
+        query = inbox.InboxQuery(unit_text=text, per_page=1000)
+        kept = inbox.search(session, actor, query, today)
+        listed = kept.rows
+        urgencies = [r.urgency for r in listed]
+        assert (kept.all_count, kept.total) == (len(every), len(listed))
+        assert (kept.due_today, kept.overdue, kept.soon) == (
+            urgencies.count("today"), urgencies.count("overdue"), urgencies.count("soon"))
+        for quick, urgency in (("today", "today"), ("overdue", "overdue")):
+            narrowed = inbox.search(session, actor, replace(query, quick=quick), today)
+            assert narrowed.total == len(narrowed.rows) == urgencies.count(urgency)
+    assert 0 < len(listed) < len(every)
 
 
 def test_search_offers_only_my_units_tasks(session: Session, world) -> None:

@@ -81,6 +81,7 @@ def test_field_errors_are_shown_next_to_the_fields(signed_in, fresh) -> None:
     assert response.status_code == 400
     body = text(response)
     assert "Phải là một số" in body and "Giá trị phải nhỏ hơn hoặc bằng 100" in body
+    assert '<div class="invalid-feedback d-block">Phải là một số, ví dụ 97,8</div>' in body
     assert "Trường này là bắt buộc" in body and "Vui lòng sửa" in body
     assert 'name="kpis-2-target_value" value="nhiều"' in body
     assert 'class="tab-pane show active" id="pane-kpis"' in body
