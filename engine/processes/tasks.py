@@ -8,7 +8,7 @@ from typing import Any
 
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.core import audit, clock, db_faults
@@ -18,7 +18,7 @@ from engine.core.permissions import Actor, acting_for, require_can_complete, vis
 from engine.domain.form_handlers import handler_for
 from engine.processes import decision_notices, effects, lifecycle
 from engine.workflow import forms, runtime
-from models import HumanTask, HumanTaskStatus, InstanceStatus
+from models import HumanTask, HumanTaskStatus, InstanceStatus, ProcessInstance
 
 # Measured on the demo plan: a unit's adaptation draft is 13–16 kB; with every text field at
 # its maxLength, ~0,1 MB (ASCII) to ~0,3 MB (Vietnamese).
@@ -102,7 +102,9 @@ def complete(
 ) -> HumanTask:
     """Validate and submit a ready user task, then run the instance to its next wait state."""
     task = _ready_for(session, actor, task_id)
-    instance = task.instance
+    # the instance with its version in one statement (the version's spec is cached)
+    instance = session.get_one(ProcessInstance, task.instance_id,
+                               options=[joinedload(ProcessInstance.definition)])
     if instance.status != InstanceStatus.RUNNING:
         raise ConflictError("Quy trình đang tạm dừng hoặc đã kết thúc")
     clean = forms.load(task.form_key).validate(data)
