@@ -10,7 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, case, exists, false, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    exists,
+    false,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from engine.core.errors import NotFoundError, PermissionDeniedError
@@ -97,6 +110,30 @@ def actor_for(session: Session, user: User, today: date) -> Actor:
     return Actor(user_id=user.id, unit_id=user.unit_id, grants=tuple(dict.fromkeys(grants)))
 
 
+def _holders_statement(province_wide: bool) -> Select[User]:
+    """Return the select of `holders`, its role, unit and day left as parameters."""
+    direct = select(RoleMembership.user_id).join(User).where(
+        RoleMembership.role == bindparam("role", type_=String), User.active)
+    if not province_wide:
+        direct = direct.where(User.unit_id == bindparam("unit_id", type_=Integer))
+    today = bindparam("today", type_=Date)
+    substitutes = select(Substitution.substitute_user_id).where(
+        Substitution.absent_user_id.in_(direct),
+        Substitution.starts_on <= today,
+        Substitution.ends_on >= today,
+    )
+    holds = User.id.in_(direct)
+    return (
+        select(User)
+        .where(User.active, or_(holds, User.id.in_(substitutes)))
+        .order_by(case((holds, 0), else_=1), User.id)
+    )
+
+
+# built once: every notice asks for its readers (a completion, each reminder of the tick)
+_HOLDERS = {wide: _holders_statement(wide) for wide in (False, True)}
+
+
 def holders(session: Session, role: str, unit_id: int, today: date) -> list[User]:
     """Return the active users who may act as `role` in `unit_id` today: those who hold it
     (anywhere, for a province-wide role), then their substitutes (the notice's readers).
@@ -104,22 +141,9 @@ def holders(session: Session, role: str, unit_id: int, today: date) -> list[User
     One query says what `can_act(actor_for(user, today), role, unit_id)` says of each user (a
     holder's own grant; an active absent holder's, through a substitution of today), so no
     user's grants are loaded one by one."""
-    direct = select(RoleMembership.user_id).join(User).where(
-        RoleMembership.role == role, User.active)
-    if not acts_province_wide(role):
-        direct = direct.where(User.unit_id == unit_id)
-    substitutes = select(Substitution.substitute_user_id).where(
-        Substitution.absent_user_id.in_(direct),
-        Substitution.starts_on <= today,
-        Substitution.ends_on >= today,
-    )
-    holds = User.id.in_(direct)
-    query = (
-        select(User)
-        .where(User.active, or_(holds, User.id.in_(substitutes)))
-        .order_by(case((holds, 0), else_=1), User.id)
-    )
-    return list(session.scalars(query))
+    wide = acts_province_wide(role)
+    params = {"role": role, "today": today, **({} if wide else {"unit_id": unit_id})}
+    return list(session.scalars(_HOLDERS[wide], params))
 
 
 def can_act(actor: Actor, role: str, unit_id: int) -> bool:
