@@ -61,7 +61,7 @@ def test_counts_agree_with_the_rows_listed(session: Session, world) -> None:
         query = inbox.InboxQuery(unit_text=text, per_page=1000)
         kept = inbox.search(session, actor, query, today)
         listed = kept.rows
-        urgencies = [r.urgency for r in listed]
+        urgencies: list[str] = [r.urgency for r in listed]
         assert (kept.all_count, kept.total) == (len(every), len(listed))
         assert (kept.due_today, kept.overdue, kept.soon) == (
             urgencies.count("today"), urgencies.count("overdue"), urgencies.count("soon"))
