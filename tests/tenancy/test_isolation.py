@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, event, select, text
 from sqlalchemy.orm import Session
 
 from engine.core import tenancy
@@ -113,6 +113,28 @@ def test_a_scoped_session_refuses_another_tenants_row(nation_db: Engine) -> None
         session.add(Unit(code="x", name="Xã lạ", kind="commune", tenant_id=other))
         with pytest.raises(tenancy.TenantViolation):
             session.flush()
+
+
+def test_the_scope_does_not_lead_sqlites_planner_to_the_tenant_index(
+    session: Session, world: object
+) -> None:
+    """Without statistics SQLite took `tenant_id = ?` for as selective as `instance_id = ?` and
+    walked the whole province's tasks to find one instance's (O(units) in every completion)."""
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("PostgreSQL plans with its statistics")
+    instance_id = session.scalars(select(ProcessInstance.id)).first()
+    tenancy.enter(session, 1)
+    seen: list[tuple[str, object]] = []
+    connection = session.connection()
+    event.listen(connection, "before_cursor_execute",
+                 lambda _c, _cur, sql, params, _ctx, _many: seen.append((sql, params)))
+    found = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id)).all()
+    assert found and all(t.instance_id == instance_id for t in found)
+    sql, params = seen[-1]
+    assert "+human_task.tenant_id = ?" in sql  # still filtered by tenant, by no index
+    plan = " ".join(str(row[-1]) for row in connection.exec_driver_sql(
+        f"EXPLAIN QUERY PLAN {sql}", params))  # type: ignore[arg-type]
+    assert "ix_human_task_instance_id" in plan and "tenant" not in plan
 
 
 def test_row_level_security_hides_other_tenants_from_any_sql(
