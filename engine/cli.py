@@ -257,7 +257,7 @@ def _warn_without_admin() -> None:
     try:
         engine, session = _session()
         with session:
-            missing = first_run.admin_count(session) == 0
+            missing = not first_run.has_admin(session)
         engine.dispose()
     except Exception:  # noqa: BLE001 - no schema yet: the web app reports it on its own
         return

@@ -9,7 +9,7 @@ admin UI.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from engine.admin import users as user_registry
@@ -20,16 +20,14 @@ PLACEHOLDER_CODE = "quan-tri-he-thong"
 PLACEHOLDER_NAME = "Quản trị hệ thống"
 
 
-def admin_count(session: Session) -> int:
-    """Return how many active accounts hold the administrator role."""
-    return (
-        session.scalar(
-            select(func.count(User.id)).where(
-                User.active.is_(True), User.memberships.any(RoleMembership.role == Role.ADMIN)
-            )
-        )
-        or 0
-    )
+def has_admin(session: Session) -> bool:
+    """Tell whether some active account holds the administrator role (the sign-in page asks
+    at every visit: from the few administrators' memberships, not a count of every account)."""
+    return bool(session.scalar(select(exists().where(
+        RoleMembership.role == Role.ADMIN,
+        RoleMembership.user_id == User.id,
+        User.active.is_(True),
+    ))))
 
 
 def _unit_for_admin(session: Session, unit_code: str | None) -> Unit:

@@ -56,7 +56,7 @@ def login() -> ResponseReturnValue:
     target = safe_next(request.args.get("next")) or url_for("inbox.list_tasks")
     if current_user.is_authenticated:
         return redirect(target)
-    if not first_run.admin_count(db_session()):
+    if not first_run.has_admin(db_session()):
         return render_template("auth/no_admin.html"), 503
     form = LoginForm()
     error = None
