@@ -40,8 +40,8 @@ def url_with(**changes: Any) -> str:
 
 
 def feedback(error: Any) -> Markup:
-    """Return a field's error under it (nothing when it has none): a function, not a macro,
-    for the editors call it for every cell of their tables."""
+    """Return a field's error under it (nothing when it has none), for every form's fields: a
+    function, not a macro, for the editors call it for every cell of their tables."""
     if not error:
         return Markup("")
     return Markup('<div class="invalid-feedback d-block">%s</div>') % escape(error)

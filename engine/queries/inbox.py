@@ -122,11 +122,6 @@ def _narrowing(query: InboxQuery) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _base(actor: Actor, query: InboxQuery) -> list[ColumnElement[bool]]:
-    """Return the conditions of the list before the quick filter."""
-    return _offered(actor) + _narrowing(query)
-
-
 def _quick(query: InboxQuery, today: date) -> list[ColumnElement[bool]]:
     if query.quick == "today":
         return [HumanTask.due_date == today]
@@ -156,9 +151,9 @@ class _Counts:
     soon: int
 
 
-def _counts(session: Session, actor: Actor, query: InboxQuery, today: date) -> _Counts:
-    """Count the offered tasks, those the filters keep and their urgencies in one statement."""
-    narrowing = _narrowing(query)
+def _counts(session: Session, actor: Actor, narrowing: list[ColumnElement[bool]],
+            today: date) -> _Counts:
+    """Count the offered tasks, those `narrowing` keeps and their urgencies in one statement."""
 
     def kept(*conditions: ColumnElement[bool]) -> Any:
         wanted = narrowing + list(conditions)
@@ -224,10 +219,11 @@ def _converter(actor: Actor, today: date) -> Callable[[Any], InboxRow]:
 
 def search(session: Session, actor: Actor, query: InboxQuery, today: date) -> InboxPage:
     """Return one page of the tasks offered to `actor` with the counts the list shows."""
-    counts = _counts(session, actor, query, today)
+    narrowing = _narrowing(query)
+    counts = _counts(session, actor, narrowing, today)
     listed = {"today": counts.due_today, "overdue": counts.overdue}.get(query.quick or "",
                                                                        counts.listed)
-    stmt = _statement(query, _base(actor, query) + _quick(query, today))
+    stmt = _statement(query, _offered(actor) + narrowing + _quick(query, today))
     found = paginate(session, stmt, query.page, _converter(actor, today), query.per_page,
                      total=listed)
     return InboxPage(
